@@ -1,0 +1,241 @@
+using System.Text.Json.Nodes;
+
+namespace KamFlows.Deployment.Tests;
+
+/// <summary>What the compiled ARM template must keep true: no keys, identity everywhere, a runnable custom handler.</summary>
+public sealed class MainTemplateTests
+{
+    private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+    private const string KeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
+
+    [Fact]
+    public void StorageAccount_Properties_DisallowSharedKeysAndOldTls()
+    {
+        var properties = CompiledTemplate.Sole("Microsoft.Storage/storageAccounts")["properties"]!;
+
+        Assert.False((bool?)properties["allowSharedKeyAccess"] ?? true, "allowSharedKeyAccess must be false.");
+        Assert.Equal("TLS1_2", (string?)properties["minimumTlsVersion"]);
+        Assert.False((bool?)properties["allowBlobPublicAccess"] ?? true, "allowBlobPublicAccess must be false.");
+        Assert.True((bool?)properties["supportsHttpsTrafficOnly"] ?? false, "supportsHttpsTrafficOnly must be true.");
+    }
+
+    [Fact]
+    public void CompiledTemplate_Anywhere_CarriesNoStorageKeyOrKeyBasedConnection()
+    {
+        var text = CompiledTemplate.Text;
+
+        Assert.DoesNotContain("AccountKey", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("listKeys(", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("AzureWebJobsStorage", CompiledTemplate.AppSettings().Keys);
+    }
+
+    [Fact]
+    public void FunctionApp_Identity_IsUserAssignedAndResolvesKeyVaultReferences()
+    {
+        var site = CompiledTemplate.Sole("Microsoft.Web/sites");
+        var identity = site["identity"]!;
+
+        Assert.Equal("UserAssigned", (string?)identity["type"]);
+        var assigned = Assert.Single(identity["userAssignedIdentities"]!.AsObject());
+        Assert.Contains("parameters('identityId')", assigned.Key, StringComparison.Ordinal);
+        Assert.Equal("[parameters('identityId')]", (string?)site["properties"]!["keyVaultReferenceIdentity"]);
+        Assert.Contains("'identity'", CompiledTemplate.ModuleParameter("api", "identityId"), StringComparison.Ordinal);
+        Assert.Contains("outputs.id.value", CompiledTemplate.ModuleParameter("api", "identityId"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FunctionApp_Configuration_RunsKamFlowsAsCustomHandlerWithTriggersAwake()
+    {
+        var site = CompiledTemplate.Sole("Microsoft.Web/sites");
+        var settings = CompiledTemplate.AppSettings();
+
+        Assert.Equal("custom", settings["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("~4", settings["FUNCTIONS_EXTENSION_VERSION"]);
+        Assert.Equal("functionapp,linux", (string?)site["kind"]);
+        // Timer and queue triggers stop on a Dedicated plan without Always On.
+        Assert.True((bool?)site["properties"]!["siteConfig"]!["alwaysOn"] ?? false, "alwaysOn must be true.");
+        Assert.True((bool?)site["properties"]!["httpsOnly"] ?? false, "httpsOnly must be true.");
+    }
+
+    [Theory]
+    [InlineData("KamFlows__Email__SendGridApiKey", "sendgrid-api-key")]
+    [InlineData("KamFlows__Api__Keys__0", "management-api-key")]
+    [InlineData("KamFlows__Webhooks__Secrets__events", "webhook-secret-events")]
+    [InlineData("KamFlows__Webhooks__Secrets__hubspot", "webhook-secret-hubspot")]
+    [InlineData("KamFlows__Webhooks__Secrets__pipedrive", "webhook-secret-pipedrive")]
+    [InlineData("KamFlows__Webhooks__Secrets__bitrix24", "webhook-secret-bitrix24")]
+    [InlineData("KamFlows__Webhooks__Secrets__amocrm", "webhook-secret-amocrm")]
+    public void FunctionApp_SecretSetting_IsKeyVaultReference(string setting, string secretName)
+    {
+        var value = CompiledTemplate.AppSettings()[setting];
+
+        Assert.Contains("@Microsoft.KeyVault(SecretUri=", value, StringComparison.Ordinal);
+        Assert.Contains($"secrets/{secretName}/", value, StringComparison.Ordinal);
+        Assert.Contains("parameters('keyVaultUri')", value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FunctionApp_HostStorage_ConnectsWithTheManagedIdentity()
+    {
+        var settings = CompiledTemplate.AppSettings();
+
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
+        Assert.Equal("[parameters('identityClientId')]", settings["AzureWebJobsStorage__clientId"]);
+        Assert.Equal("[parameters('storageBlobEndpoint')]", settings["AzureWebJobsStorage__blobServiceUri"]);
+        Assert.Equal("[parameters('storageQueueEndpoint')]", settings["AzureWebJobsStorage__queueServiceUri"]);
+        Assert.Equal("[parameters('storageTableEndpoint')]", settings["AzureWebJobsStorage__tableServiceUri"]);
+        Assert.Contains("outputs.clientId.value", CompiledTemplate.ModuleParameter("api", "identityClientId"), StringComparison.Ordinal);
+        Assert.Contains("outputs.queueEndpoint.value", CompiledTemplate.ModuleParameter("api", "storageQueueEndpoint"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FunctionApp_AppSettings_IncludeEverySettingKamFlowsReads()
+    {
+        var settings = CompiledTemplate.AppSettings();
+        string[] expected =
+        [
+            "KamFlows__Storage__TableServiceUri",
+            "KamFlows__Storage__QueueServiceUri",
+            "KamFlows__Storage__BlobServiceUri",
+            "KamFlows__Storage__ClientId",
+            "KamFlows__Email__FromAddress",
+            "KamFlows__Email__SendGridApiKey",
+            "KamFlows__Api__Keys__0",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            "OTEL_SERVICE_NAME",
+        ];
+
+        Assert.All(expected, name => Assert.True(settings.ContainsKey(name), $"App setting {name} is missing."));
+        Assert.Equal("kamflows", settings["OTEL_SERVICE_NAME"]);
+        Assert.Equal("[parameters('identityClientId')]", settings["KamFlows__Storage__ClientId"]);
+        Assert.Equal("[parameters('applicationInsightsConnectionString')]", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+        Assert.Equal("[parameters('emailFromAddress')]", settings["KamFlows__Email__FromAddress"]);
+    }
+
+    [Fact]
+    public void AppIdentity_RoleAssignments_CoverBlobQueueTableDataAndKeyVaultSecrets()
+    {
+        var roles = RoleAssignments()
+            .Where(a => (string?)a.Resource["properties"]!["principalId"] == "[parameters('appIdentityPrincipalId')]")
+            .ToList();
+
+        Assert.All(roles, a =>
+        {
+            Assert.Equal("ServicePrincipal", (string?)a.Resource["properties"]!["principalType"]);
+            Assert.Null(a.Resource["condition"]);
+        });
+        var granted = roles.Select(a => CompiledTemplate.RoleDefinitionGuid(a.Resource, a.Template)).ToHashSet();
+        Assert.Contains(StorageBlobDataOwner, granted);
+        Assert.Contains(StorageQueueDataContributor, granted);
+        Assert.Contains(StorageTableDataContributor, granted);
+        Assert.Contains(KeyVaultSecretsUser, granted);
+        Assert.Contains("outputs.principalId.value", CompiledTemplate.ModuleParameter("rbac", "appIdentityPrincipalId"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DeployingUser_RoleAssignments_AreOptionalAndIncludeSecretsOfficer()
+    {
+        var roles = RoleAssignments()
+            .Where(a => (string?)a.Resource["properties"]!["principalId"] == "[parameters('userPrincipalId')]")
+            .ToList();
+
+        Assert.NotEmpty(roles);
+        Assert.All(roles, a => Assert.NotNull(a.Resource["condition"]));
+        var granted = roles.Select(a => CompiledTemplate.RoleDefinitionGuid(a.Resource, a.Template)).ToHashSet();
+        Assert.Contains(KeyVaultSecretsOfficer, granted);
+        Assert.Contains(StorageQueueDataContributor, granted);
+        Assert.Contains(StorageTableDataContributor, granted);
+        Assert.Equal("[parameters('principalId')]", CompiledTemplate.ModuleParameter("rbac", "userPrincipalId"));
+    }
+
+    [Fact]
+    public void RoleAssignments_Names_AreGuidOfScopePrincipalAndRole()
+    {
+        var roles = RoleAssignments();
+
+        Assert.NotEmpty(roles);
+        Assert.All(roles, a =>
+        {
+            var name = (string)a.Resource["name"]!;
+            var principal = (string)a.Resource["properties"]!["principalId"]!;
+            Assert.StartsWith("[guid(resourceId(", name, StringComparison.Ordinal);
+            Assert.Contains(principal.Trim('[', ']'), name, StringComparison.Ordinal);
+            Assert.Contains(CompiledTemplate.RoleDefinitionGuid(a.Resource, a.Template), a.Template.ToJsonString(), StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public void FunctionApp_Tags_CarryAzdServiceNameApi()
+    {
+        var site = CompiledTemplate.Sole("Microsoft.Web/sites");
+
+        Assert.Equal("[parameters('tags')]", (string?)site["tags"]);
+        Assert.Contains("createObject('azd-service-name', 'api')", CompiledTemplate.ModuleParameter("api", "tags"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("AZURE_LOCATION")]
+    [InlineData("AZURE_TENANT_ID")]
+    [InlineData("AZURE_FUNCTION_APP_NAME")]
+    [InlineData("SERVICE_API_NAME")]
+    [InlineData("SERVICE_API_URI")]
+    [InlineData("AZURE_STORAGE_ACCOUNT_NAME")]
+    [InlineData("AZURE_KEY_VAULT_NAME")]
+    [InlineData("AZURE_KEY_VAULT_ENDPOINT")]
+    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING")]
+    [InlineData("AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID")]
+    public void MainTemplate_Outputs_IncludeWhatAzdAndTheAppUse(string name)
+    {
+        var output = CompiledTemplate.Main["outputs"]?[name];
+
+        Assert.True(output is not null, $"main.bicep has no output {name}.");
+        Assert.Equal("string", (string?)output!["type"]);
+    }
+
+    [Fact]
+    public void HostingPlan_Sku_StaysOnDedicatedLinuxThatNeedsNoFileShare()
+    {
+        var plan = CompiledTemplate.Sole("Microsoft.Web/serverfarms");
+        var sku = CompiledTemplate.Main["parameters"]!["appServicePlanSku"]!;
+        var allowed = sku["allowedValues"]!.AsArray().Select(v => (string)v!).ToList();
+
+        Assert.True((bool?)plan["properties"]!["reserved"] ?? false, "The plan must be Linux (reserved: true).");
+        Assert.Equal("B1", (string?)sku["defaultValue"]);
+        // Consumption and Elastic Premium keep app content on Azure Files behind a key; Free/Shared lack Always On.
+        Assert.All(allowed, value => Assert.DoesNotMatch("^(Y1|EP\\d|FC1|F1|D1)$", value));
+    }
+
+    [Fact]
+    public void KeyVault_Secrets_UseRbacAndAreWrittenOnlyWhenGiven()
+    {
+        var vault = CompiledTemplate.Sole("Microsoft.KeyVault/vaults");
+        var secret = CompiledTemplate.Sole("Microsoft.KeyVault/vaults/secrets");
+        var secretValues = JsonNode.Parse(CompiledTemplate.ModuleParameter("keyvault", "secretValues"))!.AsObject();
+
+        Assert.True((bool?)vault["properties"]!["enableRbacAuthorization"] ?? false, "Key Vault must use RBAC.");
+        Assert.Contains("empty(", (string?)secret["condition"] ?? string.Empty, StringComparison.Ordinal);
+        Assert.Equal("[parameters('sendGridApiKey')]", (string?)secretValues["sendgrid-api-key"]);
+        Assert.Equal("securestring", (string?)CompiledTemplate.Main["parameters"]!["sendGridApiKey"]!["type"]);
+        Assert.Equal("secureObject", (string?)CompiledTemplate.ModuleTemplate("keyvault")["parameters"]!["secretValues"]!["type"]);
+    }
+
+    [Fact]
+    public void MainParameters_Entries_MatchMainBicepParameters()
+    {
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Infra, "main.parameters.json")))!["parameters"]!.AsObject();
+        var declared = CompiledTemplate.Main["parameters"]!.AsObject();
+
+        Assert.All(file, entry => Assert.True(declared.ContainsKey(entry.Key), $"main.parameters.json sets unknown parameter {entry.Key}."));
+        Assert.All(
+            declared.Where(p => p.Value!["defaultValue"] is null),
+            required => Assert.True(file.ContainsKey(required.Key), $"Required parameter {required.Key} is not in main.parameters.json."));
+        Assert.Equal("${AZURE_PRINCIPAL_ID}", (string?)file["principalId"]?["value"]);
+    }
+
+    private static List<(JsonObject Resource, JsonObject Template)> RoleAssignments() =>
+        CompiledTemplate.OfType("Microsoft.Authorization/roleAssignments").ToList();
+}
