@@ -50,6 +50,7 @@ public sealed class TimerTests(ITestOutputHelper output)
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(DurableTestHost.Epoch.AddDays(270), done.ReadOutputAs<DateTimeOffset>());
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"took {sw.Elapsed}: the fake clock is not driving timers");
+        await DurableTestHost.WaitUntilAsync(async () => await host.CountTimerRowsAsync() == 0);
     }
 
     [Fact]

@@ -43,7 +43,15 @@ public sealed class DurableTestHost : IAsyncDisposable
         var clock = fakeClock ? new FakeTimeProvider(Epoch) : null;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (Environment.GetEnvironmentVariable("KAMFLOWS_TEST_LOGS") is { Length: > 0 } level)
+        {
+            builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ");
+            builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(level));
+        }
+        else
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
         if (clock is not null)
         {
             builder.Services.AddSingleton<TimeProvider>(clock);
@@ -157,15 +165,37 @@ public sealed class DurableTestHost : IAsyncDisposable
                 clock.Advance(next - clock.GetUtcNow());
             }
 
-            await WaitUntilAsync(async () =>
+            try
+            {
+                await WaitUntilAsync(async () =>
+                {
+                    var h = await Client.GetInstanceHistoryAsync(instanceId);
+                    var mm = await Client.GetInstanceAsync(instanceId);
+                    return mm is { IsCompleted: true } || h.Any(e => e.Kind == HistoryEventKind.TimerFired && e.FireAt == next) || h.All(e => e.FireAt != next);
+                });
+            }
+            catch (TimeoutException)
             {
                 var h = await Client.GetInstanceHistoryAsync(instanceId);
-                var mm = await Client.GetInstanceAsync(instanceId);
-                return mm is { IsCompleted: true } || h.Any(e => e.Kind == HistoryEventKind.TimerFired && e.FireAt == next) || h.All(e => e.FireAt != next);
-            });
+                throw new TimeoutException($"Timer due {next:O} of {instanceId} did not fire (clock {clock.GetUtcNow():O}). History:\n" +
+                    string.Join("\n", h.Select(e => $"{e.Kind} task={e.TaskId} fireAt={e.FireAt:O} at={e.Timestamp:O}")));
+            }
         }
 
         throw new TimeoutException($"Instance {instanceId} did not complete within {maxTimers} timers.");
+    }
+
+    /// <summary>Rows left in the due-time index (a fired timer must leave none behind).</summary>
+    public async Task<int> CountTimerRowsAsync()
+    {
+        var table = new Azure.Data.Tables.TableClient(await SharedAzurite.ConnectionStringAsync(), TaskHub + "Timers");
+        var n = 0;
+        await foreach (var _ in table.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey"]))
+        {
+            n++;
+        }
+
+        return n;
     }
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)

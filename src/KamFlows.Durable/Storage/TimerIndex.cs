@@ -40,7 +40,7 @@ internal sealed class TimerIndex(DurableStorage storage)
     {
         var rows = new List<TimerRow>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey le {TimerRow.Bucket(horizon)}");
-        await foreach (var e in storage.Timers.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["InstanceId", "FireAt"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var e in storage.Timers.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", "RowKey", "InstanceId", "FireAt"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows.Add(new TimerRow(e.PartitionKey, e.RowKey, e.GetString("InstanceId") ?? "", e.GetDateTimeOffset("FireAt") ?? default));
         }

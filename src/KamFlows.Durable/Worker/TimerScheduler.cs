@@ -46,6 +46,7 @@ public sealed partial class TimerScheduler : IDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            var scanStarted = _clock.GetUtcNow();
             try
             {
                 await ScanAsync(cancellationToken).ConfigureAwait(false);
@@ -55,9 +56,16 @@ public sealed partial class TimerScheduler : IDisposable
                 LogScanFailed(_logger, ex);
             }
 
+            // Measured from the scan's start: if the clock jumped during the scan (simulated time), scan again at once.
+            var wait = scanStarted + _options.TimerScanInterval - _clock.GetUtcNow();
+            if (wait <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
             try
             {
-                await Task.Delay(_options.TimerScanInterval, _clock, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, _clock, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -69,7 +77,9 @@ public sealed partial class TimerScheduler : IDisposable
     /// <summary>Reads timers due within the lookahead into memory (due ones fire at once). Returns how many were read.</summary>
     public async Task<int> ScanAsync(CancellationToken cancellationToken)
     {
-        var rows = await _index.QueryDueAsync(_clock.GetUtcNow() + _options.TimerLookahead, cancellationToken).ConfigureAwait(false);
+        var now = _clock.GetUtcNow();
+        var rows = await _index.QueryDueAsync(now + _options.TimerLookahead, cancellationToken).ConfigureAwait(false);
+        LogScanned(_logger, rows.Count, now);
         Arm(rows);
         return rows.Count;
     }
@@ -177,6 +187,8 @@ public sealed partial class TimerScheduler : IDisposable
 
     private async Task FireAsync(TimerRow row, CancellationToken cancellationToken)
     {
+        var now = _clock.GetUtcNow();
+        LogFiring(_logger, row.InstanceId, row.FireAt, now);
         await _queue.EnqueueAsync(new WorkMessage { InstanceId = row.InstanceId, Reason = "timer" }, null, cancellationToken).ConfigureAwait(false);
         await _index.DeleteAsync(row, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _fired);
@@ -193,6 +205,12 @@ public sealed partial class TimerScheduler : IDisposable
             _timer = null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Timer scan at {Now:O} read {Count} rows")]
+    private static partial void LogScanned(ILogger logger, int count, DateTimeOffset now);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Timer of {InstanceId} due {FireAt:O} fires at {Now:O}")]
+    private static partial void LogFiring(ILogger logger, string instanceId, DateTimeOffset fireAt, DateTimeOffset now);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timer scan failed; retrying at the next interval")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);
