@@ -63,6 +63,9 @@ public sealed partial class DurableOptions
     /// <summary>How long an instance may wait for an orchestrator version this host does not have before it is failed.</summary>
     public TimeSpan MissingVersionPatience { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How soon a host without the instance's orchestrator version hands the work back to the queue.</summary>
+    public TimeSpan MissingVersionRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Run the queue and timer loops in this process (false in Azure Functions, where triggers drive them).</summary>
     public bool RunBackgroundLoops { get; set; } = true;
 

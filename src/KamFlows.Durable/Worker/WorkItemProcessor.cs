@@ -37,7 +37,6 @@ public enum WorkItemOutcomeKind
 /// <summary>Runs instance steps for work messages (from this host's poller or from Azure Functions queue triggers).</summary>
 public sealed partial class WorkItemProcessor
 {
-    private static readonly TimeSpan MissingVersionRetry = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, Chain> _chains = new(StringComparer.Ordinal);
     private readonly DurableOptions _options;
     private readonly InstanceStore _store;
@@ -159,11 +158,11 @@ public sealed partial class WorkItemProcessor
                 }
 
                 var plan = _planner.Plan(state, results, childFailures, running.Keys.ToHashSet(), HostId, _clock.GetUtcNow(), leaseNow,
-                    failMissingVersion: message.Deferrals * MissingVersionRetry >= _options.MissingVersionPatience);
+                    failMissingVersion: message.Deferrals * _options.MissingVersionRetryInterval >= _options.MissingVersionPatience);
                 if (plan.MissingOrchestrator)
                 {
                     LogMissingVersion(_logger, rec.Name, rec.Version, id);
-                    return WorkItemOutcome.Defer(MissingVersionRetry);
+                    return WorkItemOutcome.Defer(_options.MissingVersionRetryInterval);
                 }
 
                 if (plan.TimerRows.Count > 0)
