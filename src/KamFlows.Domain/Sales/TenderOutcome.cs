@@ -1,0 +1,8 @@
+namespace KamFlows.Domain.Sales;
+
+public enum TenderOutcome
+{
+    Won,
+    Lost,
+    Cancelled,
+}

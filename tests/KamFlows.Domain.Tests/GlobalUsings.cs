@@ -1,0 +1,2 @@
+global using KamFlows.Domain.Common;
+global using NodaTime;
