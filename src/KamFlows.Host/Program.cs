@@ -1,4 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
-await app.RunAsync();
+// KamFlows host. Without arguments it serves HTTP (webhooks, management API, health) and runs the workflows;
+// with a verb (see Cli) it runs a command and exits.
+return await KamFlows.Host.KamFlowsProgram.MainAsync(args);

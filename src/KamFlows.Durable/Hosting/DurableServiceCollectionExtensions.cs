@@ -61,6 +61,16 @@ public static class DurableServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Adds orchestrators and activities to the registry created by <see cref="AddDurableTasks"/> (call it first).</summary>
+    public static IServiceCollection AddDurableRegistrations(this IServiceCollection services, Action<DurableTaskRegistry> register)
+    {
+        ArgumentNullException.ThrowIfNull(register);
+        var registry = services.LastOrDefault(d => d.ServiceType == typeof(DurableTaskRegistry))?.ImplementationInstance as DurableTaskRegistry
+            ?? throw new InvalidOperationException("Call AddDurableTasks before AddDurableRegistrations.");
+        register(registry);
+        return services;
+    }
+
     private sealed class DurableOptionsValidator : IValidateOptions<DurableOptions>
     {
         public ValidateOptionsResult Validate(string? name, DurableOptions options)
