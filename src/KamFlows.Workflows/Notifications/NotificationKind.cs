@@ -1,0 +1,53 @@
+using System.Text.Json.Serialization;
+
+namespace KamFlows.Workflows.Notifications;
+
+/// <summary>
+/// Every message KamFlows sends. Each has templates (subject, HTML, text) in en, ru, fi and bg, and the fields
+/// listed in <see cref="NotificationCatalog"/>. Names are persisted (outbox rows, template file names): never rename.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<NotificationKind>))]
+public enum NotificationKind
+{
+    // Commercial proposals (DOMAIN.md "Commercial proposals").
+    ProposalCallToConfirmReceipt,
+    ProposalAskNextSteps,
+    ProposalMeetingNotAgreed,
+    ProposalMeetingPreparation,
+    ProposalExpiryReminder,
+    ProposalExpired,
+    ProposalPriceApprovalRequired,
+
+    // Tenders.
+    TenderMilestoneDue,
+    TenderMilestonesOverdue,
+    TenderDateMoved,
+    TenderResultFollowUp,
+
+    // Long sale cycles.
+    SaleCycleNextStep,
+    DealStalled,
+    DealStalledEscalation,
+
+    // After the contract: references and referrals.
+    ReferenceLetterAsk,
+    ReferenceLetterRequestToClient,
+    ReferenceLetterFollowUp,
+    ReferralRequest,
+
+    // Account care.
+    ContactBirthday,
+    ContractRenewal,
+    QuarterlyBusinessReview,
+    RelationshipDormant,
+    ConcentrationWarning,
+    ValueBondRisk,
+    InformationBondNudge,
+
+    // Escalation of overdue tasks.
+    TaskOverdueEscalation,
+
+    // Scheduled digests.
+    DailyAgenda,
+    WeeklyReport,
+}
