@@ -82,7 +82,7 @@ public static class DurableServiceCollectionExtensions
 }
 
 /// <summary>Creates storage at start-up and, in local mode, runs the queue poller and the timer scheduler.</summary>
-internal sealed class DurableWorkerService(DurableOptions options, DurableStorage storage, QueuePoller poller, TimerScheduler scheduler) : BackgroundService
+internal sealed class DurableWorkerService(DurableOptions options, DurableStorage storage, QueuePoller poller, TimerScheduler scheduler, WorkItemProcessor processor) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -97,6 +97,6 @@ internal sealed class DurableWorkerService(DurableOptions options, DurableStorag
             return;
         }
 
-        await Task.WhenAll(poller.RunAsync(stoppingToken), scheduler.RunAsync(stoppingToken)).ConfigureAwait(false);
+        await Task.WhenAll(poller.RunAsync(stoppingToken), scheduler.RunAsync(processor, stoppingToken)).ConfigureAwait(false);
     }
 }

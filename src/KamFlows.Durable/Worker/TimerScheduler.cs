@@ -1,8 +1,10 @@
 // Fires durable timers on time. A scan reads every index row due before now + lookahead (one range query)
-// and keeps them in memory; an in-process timer fires each at its due time: enqueue a wake-up for the
-// instance, then delete the row. Timers created by this host are armed directly after their commit, so a
-// short timer never waits for the next scan. Idle cost: one query per scan interval, whatever the number of
-// far-future timers. Invariant: a row leaves the index only after its wake-up message is in the queue.
+// and keeps them in memory; an in-process timer fires each at its due time. Timers created by this host are
+// armed directly after their commit, so a short timer never waits for the next scan. Idle cost: one query per
+// scan interval, whatever the number of far-future timers.
+// Firing: in local mode the instance's step runs here at once (no queue round trip); otherwise (Azure
+// Functions) a wake-up message is enqueued. Invariant: a row leaves the index only after the step it
+// triggered has committed or its wake-up message is in the queue, so a crash at any point re-fires it.
 using KamFlows.Durable.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +21,9 @@ public sealed partial class TimerScheduler : IDisposable
     private readonly DurableOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private WorkItemProcessor? _localProcessor;
+    private SemaphoreSlim? _localSlots;
+    private CancellationToken _stopping;
     private ITimer? _timer;
     private DateTimeOffset _armedFor = DateTimeOffset.MaxValue;
     private long _fired;
@@ -41,9 +46,13 @@ public sealed partial class TimerScheduler : IDisposable
         get { lock (_gate) { return _pending.Count; } }
     }
 
-    /// <summary>Scans and fires forever (local mode).</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Scans and fires forever (local mode), running fired timers' steps in this process.</summary>
+    public async Task RunAsync(WorkItemProcessor processor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(processor);
+        _localSlots = new SemaphoreSlim(_options.MaxConcurrentWorkItems, _options.MaxConcurrentWorkItems);
+        _stopping = cancellationToken;
+        _localProcessor = processor;
         while (!cancellationToken.IsCancellationRequested)
         {
             var scanStarted = _clock.GetUtcNow();
@@ -170,7 +179,18 @@ public sealed partial class TimerScheduler : IDisposable
     {
         try
         {
-            await FireAsync(row, CancellationToken.None).ConfigureAwait(false);
+            if (_localProcessor is { } processor && _localSlots is { } slots)
+            {
+                await FireLocallyAsync(row, processor, slots).ConfigureAwait(false);
+            }
+            else
+            {
+                await FireAsync(row, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Host stopping: the row stays and fires again after restart.
         }
         catch (Exception ex)
         {
@@ -183,6 +203,35 @@ public sealed partial class TimerScheduler : IDisposable
                 _known.Remove(Key(row)); // A row still in the index (fire failed) is read again by the next scan.
             }
         }
+    }
+
+    /// <summary>Runs the instance's step here; hands over to the queue (retries, poison parking) if it fails or must wait.</summary>
+    private async Task FireLocallyAsync(TimerRow row, WorkItemProcessor processor, SemaphoreSlim slots)
+    {
+        var message = new WorkMessage { InstanceId = row.InstanceId, Reason = "timer" };
+        await slots.WaitAsync(_stopping).ConfigureAwait(false);
+        try
+        {
+            var now = _clock.GetUtcNow();
+            LogFiring(_logger, row.InstanceId, row.FireAt, now);
+            var outcome = await processor.ProcessAsync(message, _stopping).ConfigureAwait(false);
+            if (outcome.Kind == WorkItemOutcomeKind.Defer)
+            {
+                await _queue.EnqueueAsync(message with { Deferrals = 1 }, outcome.Delay, _stopping).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            LogLocalFireFailed(_logger, ex, row.InstanceId);
+            await _queue.EnqueueAsync(message, null, _stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+
+        await _index.DeleteAsync(row, _stopping).ConfigureAwait(false);
+        Interlocked.Increment(ref _fired);
     }
 
     private async Task FireAsync(TimerRow row, CancellationToken cancellationToken)
@@ -204,6 +253,8 @@ public sealed partial class TimerScheduler : IDisposable
             _timer?.Dispose();
             _timer = null;
         }
+
+        _localSlots?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Timer scan at {Now:O} read {Count} rows")]
@@ -211,6 +262,9 @@ public sealed partial class TimerScheduler : IDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Timer of {InstanceId} due {FireAt:O} fires at {Now:O}")]
     private static partial void LogFiring(ILogger logger, string instanceId, DateTimeOffset fireAt, DateTimeOffset now);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Running the timer step of {InstanceId} here failed; handed to the work queue")]
+    private static partial void LogLocalFireFailed(ILogger logger, Exception exception, string instanceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Timer scan failed; retrying at the next interval")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);
