@@ -1,6 +1,7 @@
 using KamFlows.Durable;
 using KamFlows.Durable.Storage;
-using KamFlows.Durable.Worker;
+using KamFlows.Host.Functions;
+using KamFlows.Host.Health;
 using KamFlows.Infrastructure.Storage;
 
 namespace KamFlows.Host;
@@ -13,9 +14,7 @@ public static class HostComposition
         services.AddProblemDetails();
         services.AddSingleton<StorageRequestCounter>();
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<ResolvedStorage>(), sp.GetRequiredService<StorageRequestCounter>()));
-        services.AddDurableTasks(
-            _ => { },
-            _ => { });
+        services.AddDurableTasks(_ => { }, HealthEndpoints.RegisterHealthProbe);
         services.AddOptions<DurableOptions>()
             .Bind(configuration.GetSection("KamFlows:Durable"))
             .Configure<ResolvedStorage>((o, storage) =>
@@ -30,21 +29,8 @@ public static class HostComposition
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapGet("/health", (ResolvedStorage storage, WorkItemProcessor processor, TimerScheduler timers, QueuePoller poller, StorageRequestCounter requests) => Results.Ok(new
-        {
-            status = "ok",
-            storage = storage.Description,
-            runtime = new
-            {
-                commits = processor.Commits,
-                conflicts = processor.Conflicts,
-                activityExecutions = processor.ActivityExecutions,
-                timersFired = timers.Fired,
-                timersInMemory = timers.Pending,
-                messagesInFlight = poller.InFlight,
-                storageRequests = requests.Total,
-            },
-        }));
+        app.MapHealth();
+        app.MapFunctionsInvocations();
         return app;
     }
 }
