@@ -121,3 +121,44 @@ public sealed class EventTests
         Assert.Null(await host.Client.GetInstanceAsync("tender:none"));
     }
 }
+
+public sealed class ContinueAsNewStepTests
+{
+    /// <summary>Continues as new once, then waits on an event and a long timer.</summary>
+    public sealed class ContinueOnce : TaskOrchestrator<int, int>
+    {
+        public override async Task<int> RunAsync(TaskOrchestrationContext context, int generation)
+        {
+            if (generation == 0)
+            {
+                context.ContinueAsNew(1);
+                return 0;
+            }
+
+            using var cts = new CancellationTokenSource();
+            var timer = context.CreateTimer(context.CurrentUtcDateTime.AddDays(30), cts.Token);
+            var value = await context.WaitForExternalEvent<int>("value");
+            cts.Cancel();
+            _ = timer;
+            return value;
+        }
+    }
+
+    [Fact]
+    public async Task ContinueAsNew_NewExecution_CommitsNoEmptySteps_WhileItWaits()
+    {
+        await using var host = await DurableTestHost.StartAsync(r => r.AddOrchestrator<ContinueOnce>());
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ContinueOnce), 0);
+        await DurableTestHost.WaitUntilAsync(async () => (await host.Client.GetInstanceHistoryAsync(id)).Any(e => e.Kind == HistoryEventKind.TimerCreated));
+        var commits = host.Processor.Commits;
+        await host.Client.RaiseEventAsync(id, "nothing-waits-for-this", 1);
+        await Task.Delay(500);
+
+        var history = await host.Client.GetInstanceHistoryAsync(id);
+        var steps = history.Count(e => e.Kind == HistoryEventKind.StepStarted);
+        Assert.Equal(3, steps); // Started (not run), first run with the timer, the unrelated event.
+        Assert.Equal(commits + 1, host.Processor.Commits);
+        await host.Client.RaiseEventAsync(id, "value", 42);
+        Assert.Equal(42, (await host.WaitForCompletionAsync(id)).ReadOutputAs<int>());
+    }
+}

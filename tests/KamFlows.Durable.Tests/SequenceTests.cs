@@ -33,6 +33,8 @@ public sealed class SequenceTests
         Assert.Equal(3, history.Count(e => e.Kind == HistoryEventKind.TaskScheduled));
         Assert.Equal([0, 1, 2], history.Where(e => e.Kind == HistoryEventKind.TaskCompleted).Select(e => e.TaskId!.Value));
         Assert.Equal(HistoryEventKind.ExecutionCompleted, history[^1].Kind);
+        Assert.Equal(0, host.Processor.Conflicts); // Alone, each step's commit must reuse the ETag the previous one returned.
+        Assert.Equal(4, host.Processor.Commits); // Start + three results: nothing extra.
     }
 
     [Fact]

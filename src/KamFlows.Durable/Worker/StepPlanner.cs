@@ -152,7 +152,8 @@ internal sealed class StepPlanner(DurableTaskRegistry registry, IServiceProvider
         }
 
         var hasNews = fresh.Count > 1 || inboxDeletes.Count > 0;
-        var unrun = state.Chunks.Any(c => !c.Ran) && !suspended;
+        // Chunks after the last one the code ran (a new execution's start, events kept while suspended) still need a run.
+        var unrun = state.Chunks.FindLastIndex(c => c.Ran) < state.Chunks.Count - 1 && !suspended;
         if (terminateReason is not null)
         {
             fresh.Add(new HistoryEvent { Kind = HistoryEventKind.ExecutionTerminated, Reason = terminateReason, Timestamp = now });
