@@ -47,4 +47,22 @@ public interface IAccountReader
 
     /// <summary>Null when the contact is unknown or erased.</summary>
     Task<ContactPersonalFacts?> GetPersonalFactsAsync(string accountId, string contactId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Revenue reported (<c>kam.revenue.reported</c>) by every account for periods that overlap [<paramref name="periodStart"/>,
+    /// <paramref name="periodEnd"/>], each with whether its account is a key account. The quarterly review computes the
+    /// account's share and the portfolio's concentration from it. Added after the first release: the default knows none.
+    /// </summary>
+    Task<IReadOnlyList<ReportedRevenue>> GetReportedRevenueAsync(DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ReportedRevenue>>([]);
+
+    /// <summary>
+    /// The account's gross margin in percent over [<paramref name="periodStart"/>, <paramref name="periodEnd"/>], when some source provides
+    /// it (no canonical event carries margins yet); null when unknown. Value-bond accounts with a low margin are flagged.
+    /// </summary>
+    Task<decimal?> GetMarginPercentAsync(string accountId, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
+        Task.FromResult<decimal?>(null);
 }
+
+/// <summary>One revenue report of one account (inclusive dates), as <c>kam.revenue.reported</c> gave it.</summary>
+public sealed record ReportedRevenue(string AccountId, DateOnly PeriodStart, DateOnly PeriodEnd, decimal Amount, string Currency, bool IsKeyAccount);

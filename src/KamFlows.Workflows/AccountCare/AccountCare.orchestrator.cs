@@ -1,0 +1,287 @@
+// Account care, one eternal instance per key account (DOMAIN.md "Account plan", "After the contract", "DMU"): DMU
+// birthdays (swept by an activity, so no birthday enters history), contract renewals 120/60/30 days ahead, the
+// quarterly ROI review with the account's numbers (and portfolio concentration and value-bond flags), dormant
+// relationships, and nudges toward the information bond. Continues as new every quarter to keep history short.
+using System.Globalization;
+using KamFlows.Domain.Accounts;
+using KamFlows.Domain.Events;
+using KamFlows.Domain.Events.Data;
+using KamFlows.Domain.Sales;
+using KamFlows.Workflows.Common;
+using KamFlows.Workflows.Notifications;
+using NodaTime;
+using static KamFlows.Workflows.Common.TemplateFields;
+
+namespace KamFlows.Workflows.AccountCare;
+
+/// <summary>One instance per account (<c>account:{id}</c>); it never ends while the account exists.</summary>
+public sealed class AccountCare : KamWorkflow<AccountCareState>
+{
+    internal const string Sweep = "sweep";
+    internal const string Review = "review";
+    private const int MaxRevenueEntries = 16;
+
+    /// <summary>Contact changes within this time of each other share one birthday sweep.</summary>
+    internal static readonly TimeSpan SweepDebounce = TimeSpan.FromMinutes(5);
+
+    protected override void Initialize(AccountCareState state, WorkflowRun run) =>
+        state.AccountId ??= BusinessKey.TryParse(state.Key, out var key) ? key.Id : null;
+
+    protected override bool IsStarted(AccountCareState state) => true;
+
+    protected override bool RefreshProfileOnEveryEvent => false;
+
+    protected override EventDisposition Apply(AccountCareState state, CanonicalEvent canonicalEvent, WorkflowRun run)
+    {
+        var at = canonicalEvent.Time.ToDateTimeOffset();
+        switch (canonicalEvent.Data)
+        {
+            case AccountUpserted:
+                run.RefreshProfile();
+                return EventDisposition.Applied;
+            case ContactUpserted:
+                state.SweepRequests++;
+                state.SweepRequestedAt = run.Now;
+                return EventDisposition.Applied;
+            case ContactErased d:
+                state.ErasedContacts.Add(d.ContactId);
+                state.SweepRequests++;
+                state.SweepRequestedAt = run.Now;
+                return EventDisposition.Applied;
+            case RevenueReported d:
+                state.Revenue.RemoveAll(r => r.PeriodStart == d.PeriodStart.ToDateOnly() && r.PeriodEnd == d.PeriodEnd.ToDateOnly());
+                state.Revenue.Add(new RevenueEntry(d.PeriodStart.ToDateOnly(), d.PeriodEnd.ToDateOnly(), d.Revenue.Amount, d.Revenue.Currency.Code));
+                state.Revenue.Sort((a, b) => a.PeriodStart.CompareTo(b.PeriodStart));
+                if (state.Revenue.Count > MaxRevenueEntries)
+                {
+                    state.Revenue.RemoveRange(0, state.Revenue.Count - MaxRevenueEntries);
+                }
+
+                return EventDisposition.Applied;
+            case OpportunityUpserted d:
+                Track(state.OpenOpportunities, d.OpportunityId, open: !d.Stage.IsClosed());
+                break;
+            case OpportunityStageChanged d:
+                Track(state.OpenOpportunities, d.OpportunityId, open: !d.Stage.IsClosed());
+                break;
+            case ComplaintOpened d:
+                Track(state.OpenComplaints, d.ComplaintId, open: true);
+                break;
+            case ComplaintResolved d:
+                Track(state.OpenComplaints, d.ComplaintId, open: false);
+                break;
+            case ContractSigned d:
+                state.Contracts.RemoveAll(c => c.ContractId == d.ContractId);
+                state.Contracts.Add(new ContractTerm(d.ContractId, d.StartsOn.ToDateOnly(), d.EndsOn.ToDateOnly(), d.Value?.Amount, d.Value?.Currency.Code));
+                break;
+            case MeetingLogged d:
+                at = d.HeldAt.ToDateTimeOffset();
+                break;
+        }
+
+        // Every other event is contact with the account: the relationship is alive.
+        if (state.LastContactAt is null || at > state.LastContactAt)
+        {
+            state.LastContactAt = at;
+        }
+
+        return EventDisposition.Applied;
+    }
+
+    private static void Track(List<string> ids, string id, bool open)
+    {
+        ids.Remove(id);
+        if (open)
+        {
+            ids.Add(id);
+        }
+    }
+
+    protected override IEnumerable<PlanItem> Plan(AccountCareState state, WorkflowRun run)
+    {
+        var profile = run.Profile!;
+        if (!profile.IsKeyAccount)
+        {
+            yield break; // Ordinary clients are in the portfolio for their revenue only.
+        }
+
+        var options = run.Options.AccountCare;
+        var kam = run.Kam;
+        var today = kam.DateOf(run.Now);
+        var anchor = kam.DateOf(state.CreatedAt);
+
+        // Birthdays: a periodic sweep and one after every contact change; the activity reads the personal data.
+        var sweepIndex = Period.DaysBetween(anchor, today) / options.BirthdaySweepEveryDays;
+        for (var k = sweepIndex; k <= sweepIndex + 1; k++)
+        {
+            var date = anchor.PlusDays(k * options.BirthdaySweepEveryDays);
+            yield return Internal(state, Sweep, Iso(date), kam.Calendar.Zone.AtStartOfDay(date).ToDateTimeOffset(), "Birthday sweep");
+        }
+
+        if (state.SweepRequests > 0 && state.SweepRequestedAt is { } requested)
+        {
+            yield return Internal(state, Sweep, "contacts-" + state.SweepRequests.ToString(CultureInfo.InvariantCulture), requested + SweepDebounce, "Birthday sweep after contact changes");
+        }
+
+        foreach (var contract in state.Contracts.Where(c => c.EndsOn.ToLocalDate() >= today))
+        {
+            foreach (var days in options.ContractRenewalDaysBeforeOrDefault.OrderDescending())
+            {
+                var due = kam.OnOrBefore(contract.EndsOn.ToLocalDate().PlusDays(-days));
+                yield return new PlanItem
+                {
+                    Id = Id(state.Key, NotificationKind.ContractRenewal, contract.ContractId, contract.EndsOn.ToString("yyyyMMdd", CultureInfo.InvariantCulture), $"{days}d"),
+                    Kind = NotificationKind.ContractRenewal,
+                    DueAt = due,
+                    Title = $"Contract {contract.ContractId} with {profile.Name} ends on {Iso(contract.EndsOn)}: prepare the renewal",
+                    SkipWhenLateAfter = run.ReminderGrace,
+                    Fields = Of(
+                        ("contract_id", Text(contract.ContractId)),
+                        ("ends_on", Date(contract.EndsOn)),
+                        ("days_left", Number(days)),
+                        ("contract_value", Money(contract.Value ?? 0m, contract.Currency ?? profile.Currency))),
+                };
+            }
+        }
+
+        if (options.QuarterlyReviews)
+        {
+            var quarterStart = new LocalDate(today.Year, (((today.Month - 1) / 3) * 3) + 1, 1);
+            foreach (var start in new[] { quarterStart, quarterStart.PlusMonths(3) })
+            {
+                var reviewed = start.PlusMonths(-3);
+                if (anchor >= start)
+                {
+                    continue; // The account was not followed during that quarter.
+                }
+
+                yield return new PlanItem
+                {
+                    Id = Id(state.Key, NotificationKind.QuarterlyBusinessReview, QuarterLabel(reviewed)),
+                    Kind = NotificationKind.QuarterlyBusinessReview,
+                    Internal = Review,
+                    DueAt = kam.OnOrAfter(start),
+                    Title = $"Quarterly business review {QuarterLabel(reviewed)} with {profile.Name}",
+                    SkipWhenLateAfter = TimeSpan.FromDays(options.QuarterlyReviewGraceDays),
+                };
+            }
+        }
+
+        var lastContact = kam.DateOf(state.LastContactAt ?? state.CreatedAt);
+        var dormantIndex = Math.Max(1, Period.DaysBetween(lastContact, today) / options.DormantAfterDays);
+        for (var n = dormantIndex; n <= dormantIndex + 1; n++)
+        {
+            var due = kam.OnOrAfter(lastContact.PlusDays(n * options.DormantAfterDays));
+            yield return new PlanItem
+            {
+                Id = Id(state.Key, NotificationKind.RelationshipDormant, "since-" + Iso(lastContact), n.ToString(CultureInfo.InvariantCulture)),
+                Kind = NotificationKind.RelationshipDormant,
+                DueAt = due,
+                Title = $"No meeting or event with {profile.Name} since {Iso(lastContact)}",
+                SkipWhenLateAfter = run.ReminderGrace,
+                Fields = Of(("days_since_last_contact", Number(Period.DaysBetween(lastContact, kam.DateOf(due)))), ("last_contact_on", Date(lastContact))),
+            };
+        }
+
+        if (options.InformationBondNudgeEveryDays > 0 && !profile.Bonds.Contains(WireName.Of(BondKind.InformationAndControl)))
+        {
+            var nudgeIndex = Math.Max(1, Period.DaysBetween(anchor, today) / options.InformationBondNudgeEveryDays);
+            for (var k = nudgeIndex; k <= nudgeIndex + 1; k++)
+            {
+                yield return new PlanItem
+                {
+                    Id = Id(state.Key, NotificationKind.InformationBondNudge, k.ToString(CultureInfo.InvariantCulture)),
+                    Kind = NotificationKind.InformationBondNudge,
+                    DueAt = kam.OnOrAfter(anchor.PlusDays(k * options.InformationBondNudgeEveryDays)),
+                    Title = $"Send {profile.Name} an analysis of their results with us",
+                    SkipWhenLateAfter = run.ReminderGrace,
+                    Fields = Of(("last_analysis_on", Date(state.LastReviewOn ?? anchor.ToDateOnly()))),
+                };
+            }
+        }
+    }
+
+    private static PlanItem Internal(AccountCareState state, string step, string occurrence, DateTimeOffset due, string title) => new()
+    {
+        Id = string.Join('|', state.Key, step, occurrence),
+        Internal = step,
+        DueAt = due,
+        Title = title,
+        Projected = false,
+    };
+
+    internal static string QuarterLabel(LocalDate quarterStart) =>
+        string.Create(CultureInfo.InvariantCulture, $"{quarterStart.Year}-Q{((quarterStart.Month - 1) / 3) + 1}");
+
+    protected override async Task<string> RunInternalAsync(AccountCareState state, PlanItem item, DateTimeOffset sendAt, WorkflowRun run)
+    {
+        var options = run.Options.AccountCare;
+        if (item.Internal == Sweep)
+        {
+            var erased = state.ErasedContacts.ToList();
+            var swept = await CallAsync(state, run, ActivityNames.SweepBirthdays, new BirthdaySweepRequest(
+                state.AccountId!, state.Key, run.Now, options.BirthdayLookaheadDays, options.BirthdayReminderBusinessDaysBefore,
+                run.Options.Timing.ReminderTime, erased), (BirthdaySweepOutcome?)null).ConfigureAwait(true);
+            if (swept is null)
+            {
+                return FiredOutcomes.Failed;
+            }
+
+            state.ErasedContacts.RemoveAll(erased.Contains);
+            return FiredOutcomes.Done;
+        }
+
+        // The quarterly review: the quarter that ended before the item's due date.
+        var kam = run.Kam;
+        var start = kam.DateOf(item.DueAt);
+        var quarterStart = new LocalDate(start.Year, (((start.Month - 1) / 3) * 3) + 1, 1).PlusMonths(-3);
+        var quarterEnd = quarterStart.PlusMonths(3).PlusDays(-1);
+        var profile = run.Profile!;
+        var own = state.Revenue
+            .Where(r => r.Currency == profile.Currency && r.PeriodStart >= quarterStart.ToDateOnly() && r.PeriodEnd <= quarterEnd.ToDateOnly())
+            .Sum(r => r.Amount);
+        var outcome = await CallAsync(state, run, ActivityNames.ReviewQuarter, new QuarterlyReviewRequest
+        {
+            AccountId = state.AccountId!,
+            SourceKey = state.Key,
+            Quarter = QuarterLabel(quarterStart),
+            PeriodStart = quarterStart.ToDateOnly(),
+            PeriodEnd = quarterEnd.ToDateOnly(),
+            KamSendAt = kam.ToLocal(sendAt),
+            HeadSendAt = run.Head.ToLocal(run.Head.NextBusinessMoment(sendAt)),
+            OwnRevenue = own,
+            Currency = profile.Currency,
+            OpenOpportunities = state.OpenOpportunities.Count,
+            OpenComplaints = state.OpenComplaints.Count,
+            LowMarginPercent = options.LowMarginPercent,
+            SingleAccountWarningPercent = options.SingleAccountWarningPercent,
+            TopTwoWarningPercent = options.TopTwoWarningPercent,
+            KeyAccountsWarningPercent = options.KeyAccountsWarningPercent,
+            InviteDuration = run.InviteDuration,
+            KamTimeZone = kam.TimeZone,
+        }, (QuarterlyReviewOutcome?)null).ConfigureAwait(true);
+        if (outcome is null)
+        {
+            return FiredOutcomes.Failed;
+        }
+
+        state.LastReviewOn = kam.DateOf(sendAt).ToDateOnly();
+        run.RequestContinueAsNew(); // A quarter is a natural point to start a fresh, short history.
+        return outcome.Outcome;
+    }
+
+    protected override void Compact(AccountCareState state, WorkflowRun run)
+    {
+        var keepFrom = run.Now.AddDays(-run.Options.AccountCare.FiredRetentionDays);
+        foreach (var id in state.Fired.Where(f => f.Value.At < keepFrom).Select(f => f.Key).ToList())
+        {
+            state.Fired.Remove(id);
+        }
+
+        var today = DateOnly.FromDateTime(run.Now.UtcDateTime);
+        state.Contracts.RemoveAll(c => c.EndsOn.AddDays(31) < today);
+        state.Notes.Clear();
+    }
+
+    protected override string? Finished(AccountCareState state, WorkflowRun run) => null;
+}

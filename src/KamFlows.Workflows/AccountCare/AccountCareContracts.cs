@@ -1,0 +1,57 @@
+namespace KamFlows.Workflows.AccountCare;
+
+/// <summary>Input of the birthday sweep: what it needs to plan, never a birthday (those stay in the erasable personal-data store).</summary>
+public sealed record BirthdaySweepRequest(
+    string AccountId,
+    string SourceKey,
+    DateTimeOffset Now,
+    int LookaheadDays,
+    int ReminderBusinessDaysBefore,
+    string ReminderTime,
+    IReadOnlyList<string> ErasedContactIds);
+
+/// <summary>What the sweep did, in numbers only.</summary>
+public sealed record BirthdaySweepOutcome(int Planned, int Enqueued, int Withdrawn);
+
+/// <summary>Input of the quarterly review: the quarter, the account's numbers the workflow knows, thresholds and send times.</summary>
+public sealed record QuarterlyReviewRequest
+{
+    public required string AccountId { get; init; }
+
+    public required string SourceKey { get; init; }
+
+    /// <summary>The reviewed quarter, e.g. <c>2026-Q1</c>.</summary>
+    public required string Quarter { get; init; }
+
+    public required DateOnly PeriodStart { get; init; }
+
+    public required DateOnly PeriodEnd { get; init; }
+
+    public required DateTimeOffset KamSendAt { get; init; }
+
+    public required DateTimeOffset HeadSendAt { get; init; }
+
+    /// <summary>Revenue of the quarter from the account's own kam.revenue.reported events (used when the portfolio read has none).</summary>
+    public decimal OwnRevenue { get; init; }
+
+    public string Currency { get; init; } = "EUR";
+
+    public int OpenOpportunities { get; init; }
+
+    public int OpenComplaints { get; init; }
+
+    public decimal LowMarginPercent { get; init; }
+
+    public decimal SingleAccountWarningPercent { get; init; }
+
+    public decimal TopTwoWarningPercent { get; init; }
+
+    public decimal KeyAccountsWarningPercent { get; init; }
+
+    public TimeSpan InviteDuration { get; init; }
+
+    public string KamTimeZone { get; init; } = "UTC";
+}
+
+/// <summary>What the review sent, in numbers and codes only.</summary>
+public sealed record QuarterlyReviewOutcome(string Outcome, decimal RevenueSharePercent, IReadOnlyList<string> Warnings, bool ValueBondRisk);

@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using KamFlows.Workflows.Common;
+
+namespace KamFlows.Workflows.AccountCare;
+
+/// <summary>The communication scheme of a key account (section <c>KamFlows:Workflows:AccountCare</c>); DOMAIN.md "After the contract", "Key accounts", "DMU".</summary>
+public sealed class AccountCareOptions
+{
+    public static readonly IReadOnlyList<int> DefaultContractRenewalDaysBefore = [120, 60, 30];
+
+    /// <summary>A DMU member's birthday is reminded this many business days before (0: on the day, or the business day before).</summary>
+    public int BirthdayReminderBusinessDaysBefore { get; set; } = 1;
+
+    /// <summary>Each sweep enqueues the birthday reminders of the next this many days (more than the sweep interval).</summary>
+    public int BirthdayLookaheadDays { get; set; } = 14;
+
+    /// <summary>Birthdays are swept every this many days (and after every contact change).</summary>
+    public int BirthdaySweepEveryDays { get; set; } = 7;
+
+    /// <summary>Renewal reminders this many days before a contract ends (default 120, 60, 30).</summary>
+    public int[]? ContractRenewalDaysBefore { get; set; }
+
+    [JsonIgnore]
+    public IReadOnlyList<int> ContractRenewalDaysBeforeOrDefault => ContractRenewalDaysBefore ?? DefaultContractRenewalDaysBefore;
+
+    /// <summary>No meeting or other event with the account for this many days: the relationship is dormant.</summary>
+    public int DormantAfterDays { get; set; } = 60;
+
+    /// <summary>Quarterly business (ROI) review with the account's numbers on the first business day of each quarter.</summary>
+    public bool QuarterlyReviews { get; set; } = true;
+
+    /// <summary>A quarterly review found later than this (outage, account registered mid-quarter) is skipped until the next quarter.</summary>
+    public int QuarterlyReviewGraceDays { get; set; } = 30;
+
+    /// <summary>Accounts without an information-and-control bond are nudged to send an analysis every this many days (0: never).</summary>
+    public int InformationBondNudgeEveryDays { get; set; } = 30;
+
+    /// <summary>Accounts held mainly by value bonds are flagged when their margin is below this percent.</summary>
+    public decimal LowMarginPercent { get; set; } = 10m;
+
+    /// <summary>Concentration warning to the head: one account brings at least this percent of revenue.</summary>
+    public decimal SingleAccountWarningPercent { get; set; } = 25m;
+
+    /// <summary>Concentration warning: the two largest accounts bring at least this percent.</summary>
+    public decimal TopTwoWarningPercent { get; set; } = 50m;
+
+    /// <summary>Concentration warning: key accounts bring at least this percent (mono-dependence, seed 001).</summary>
+    public decimal KeyAccountsWarningPercent { get; set; } = 75m;
+
+    /// <summary>What was sent is remembered this many days (older entries are dropped when the instance continues as new).</summary>
+    public int FiredRetentionDays { get; set; } = 400;
+
+    internal void Validate(OptionErrors e)
+    {
+        e.AtLeast(nameof(BirthdayReminderBusinessDaysBefore), BirthdayReminderBusinessDaysBefore, 0);
+        e.AtLeast(nameof(BirthdaySweepEveryDays), BirthdaySweepEveryDays, 1);
+        if (BirthdayLookaheadDays <= BirthdaySweepEveryDays)
+        {
+            e.Add(nameof(BirthdayLookaheadDays), $"must be longer than BirthdaySweepEveryDays ({BirthdaySweepEveryDays}), or birthdays between sweeps would be missed");
+        }
+
+        e.AllAtLeast(nameof(ContractRenewalDaysBefore), ContractRenewalDaysBefore, 1);
+        e.AtLeast(nameof(DormantAfterDays), DormantAfterDays, 1);
+        e.AtLeast(nameof(QuarterlyReviewGraceDays), QuarterlyReviewGraceDays, 1);
+        e.AtLeast(nameof(InformationBondNudgeEveryDays), InformationBondNudgeEveryDays, 0);
+        e.Between(nameof(LowMarginPercent), LowMarginPercent, 0m, 100m);
+        e.Between(nameof(SingleAccountWarningPercent), SingleAccountWarningPercent, 1m, 100m);
+        e.Between(nameof(TopTwoWarningPercent), TopTwoWarningPercent, 1m, 100m);
+        e.Between(nameof(KeyAccountsWarningPercent), KeyAccountsWarningPercent, 1m, 100m);
+        e.AtLeast(nameof(FiredRetentionDays), FiredRetentionDays, 120);
+    }
+}

@@ -1,0 +1,34 @@
+using KamFlows.Workflows.Common;
+
+namespace KamFlows.Workflows.AccountCare;
+
+/// <summary>What the account workflow keeps between events: contact recency, contracts, revenue, open deals and complaints. No personal data.</summary>
+public sealed class AccountCareState : WorkflowState
+{
+    /// <summary>The last meeting or other event with the account.</summary>
+    public DateTimeOffset? LastContactAt { get; set; }
+
+    public List<ContractTerm> Contracts { get; set; } = [];
+
+    public List<RevenueEntry> Revenue { get; set; } = [];
+
+    public List<string> OpenOpportunities { get; set; } = [];
+
+    public List<string> OpenComplaints { get; set; } = [];
+
+    /// <summary>The date of the last quarterly review (the regular analysis sent to the client).</summary>
+    public DateOnly? LastReviewOn { get; set; }
+
+    /// <summary>Contact changes since the instance started (each asks for a birthday sweep).</summary>
+    public int SweepRequests { get; set; }
+
+    /// <summary>When the last contact change arrived: one sweep follows a burst of changes (a CRM sync), shortly after.</summary>
+    public DateTimeOffset? SweepRequestedAt { get; set; }
+
+    /// <summary>Contacts erased since the last sweep: their pending birthday reminders are withdrawn.</summary>
+    public List<string> ErasedContacts { get; set; } = [];
+}
+
+public sealed record ContractTerm(string ContractId, DateOnly StartsOn, DateOnly EndsOn, decimal? Value, string? Currency);
+
+public sealed record RevenueEntry(DateOnly PeriodStart, DateOnly PeriodEnd, decimal Amount, string Currency);

@@ -1,0 +1,137 @@
+using KamFlows.Domain.Contacts;
+using KamFlows.Domain.Events;
+using KamFlows.Durable;
+using KamFlows.Workflows.Common;
+using KamFlows.Workflows.Notifications;
+using KamFlows.Workflows.Ports;
+
+namespace KamFlows.Workflows.Activities;
+
+/// <summary>
+/// Turns a workflow's draft into an outbox request: the recipient from the current account profile (or the client
+/// contact), the fields only the ports know (names, DMU, roles not addressed), then checks the kind's fields are
+/// all there and enqueues (idempotent by notification id).
+/// </summary>
+public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAccountReader accounts) : TaskActivity<NotificationDraft, NotificationOutcome>
+{
+    /// <summary>Who reads a proposal when the DMU is not mapped yet (seed 001): executives, people, finance, technical.</summary>
+    private static readonly string[] ProposalReaders =
+        [WireName.Of(DmuRole.Executive), WireName.Of(DmuRole.PeopleOriented), WireName.Of(DmuRole.Finance), WireName.Of(DmuRole.Technical)];
+
+    public override async Task<NotificationOutcome> RunAsync(TaskActivityContext context, NotificationDraft input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var ct = context.CancellationToken;
+        var profile = await accounts.GetProfileAsync(input.AccountId, ct).ConfigureAwait(false);
+        if (profile is null)
+        {
+            return new NotificationOutcome(FiredOutcomes.NoProfile);
+        }
+
+        var spec = NotificationCatalog.For(input.Kind);
+        var fields = new Dictionary<string, TemplateValue>(input.Fields, StringComparer.Ordinal);
+        IReadOnlyList<ContactProfile>? contacts = null;
+        async Task<IReadOnlyList<ContactProfile>> ContactsAsync() =>
+            contacts ??= [.. (await accounts.GetContactsAsync(input.AccountId, ct).ConfigureAwait(false)).Where(c => !c.Erased)];
+
+        NotificationRecipient recipient;
+        if (input.Audience == RecipientRole.ClientContact)
+        {
+            var contact = input.ContactId is { } cid
+                ? (await ContactsAsync().ConfigureAwait(false)).FirstOrDefault(c => c.ContactId == cid && !string.IsNullOrWhiteSpace(c.Email))
+                : BestClientContact(await ContactsAsync().ConfigureAwait(false));
+            if (contact is null)
+            {
+                return new NotificationOutcome(FiredOutcomes.NoRecipient);
+            }
+
+            // Contacts carry no locale or zone: the KAM's are the best guess (same market, same language of work).
+            recipient = new NotificationRecipient(contact.Email!, contact.Name, profile.Kam.Locale, profile.Kam.TimeZone, RecipientRole.ClientContact, contact.ContactId);
+        }
+        else
+        {
+            var member = input.Audience == RecipientRole.Head ? profile.Head : profile.Kam;
+            recipient = new NotificationRecipient(member.Email, member.Name, member.Locale, member.TimeZone, input.Audience);
+        }
+
+        void Fill(string key, Func<TemplateValue> value)
+        {
+            if (spec.RequiredFields.Contains(key) && !fields.ContainsKey(key))
+            {
+                fields[key] = value();
+            }
+        }
+
+        Fill("account_name", () => TemplateValue.OfText(profile.Name));
+        Fill("recipient_name", () => TemplateValue.OfText(recipient.Name ?? recipient.Email));
+        Fill("kam_name", () => TemplateValue.OfText(profile.Kam.Name ?? profile.Kam.Email));
+        Fill("kam_email", () => TemplateValue.OfText(profile.Kam.Email));
+        if (spec.RequiredFields.Contains("dmu") || spec.RequiredFields.Contains("unaddressed_roles"))
+        {
+            var dmu = await ContactsAsync().ConfigureAwait(false);
+            Fill("dmu", () => TemplateValue.OfList(dmu.Select(c => $"{c.Name}, {Words(c.Role)}, {Words(c.Attitude)}")));
+            var addressed = new HashSet<string>(input.AddressedRoles ?? [], StringComparer.Ordinal);
+            var roles = dmu.Count > 0 ? dmu.Select(c => c.Role).Distinct(StringComparer.Ordinal) : ProposalReaders;
+            Fill("unaddressed_roles", () => TemplateValue.OfList(roles.Where(r => !addressed.Contains(r)).Order(StringComparer.Ordinal)));
+        }
+
+        var request = new NotificationRequest
+        {
+            NotificationId = input.NotificationId,
+            Kind = input.Kind,
+            Recipient = recipient,
+            SendAt = input.SendAt,
+            AccountId = input.AccountId,
+            SourceKey = input.SourceKey,
+            Fields = fields,
+            Invite = input.Invite,
+            Essential = spec.Essential,
+        };
+        var missing = NotificationCatalog.MissingFields(request);
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"{input.Kind} {input.NotificationId} lacks fields: {string.Join(", ", missing)}.");
+        }
+
+        var stored = await outbox.EnqueueAsync(request, ct).ConfigureAwait(false);
+        return new NotificationOutcome(stored ? FiredOutcomes.Enqueued : FiredOutcomes.Duplicate, recipient.ContactId);
+    }
+
+    /// <summary>The client contact to write to: someone with an email, decision makers and our supporters first.</summary>
+    internal static ContactProfile? BestClientContact(IEnumerable<ContactProfile> contacts) => contacts
+        .Where(c => !c.Erased && !string.IsNullOrWhiteSpace(c.Email))
+        .OrderBy(c => RolePriority(c.Role))
+        .ThenBy(c => AttitudePriority(c.Attitude))
+        .ThenBy(c => InfluencePriority(c.Influence))
+        .ThenBy(c => c.ContactId, StringComparer.Ordinal)
+        .FirstOrDefault();
+
+    private static int RolePriority(string role) => role switch
+    {
+        "executive" => 0,
+        "user" => 1,
+        "people_oriented" => 2,
+        "technical" => 3,
+        "finance" => 4,
+        _ => 5,
+    };
+
+    private static int AttitudePriority(string attitude) => attitude switch
+    {
+        "champion" => 0,
+        "supporter" => 1,
+        "neutral" => 2,
+        "sceptic" => 3,
+        _ => 4,
+    };
+
+    private static int InfluencePriority(string influence) => influence switch
+    {
+        "high" => 0,
+        "medium" => 1,
+        _ => 2,
+    };
+
+    private static string Words(string wireName) => wireName.Replace('_', ' ');
+}

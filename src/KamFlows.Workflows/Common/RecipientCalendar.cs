@@ -1,0 +1,88 @@
+using System.Globalization;
+using KamFlows.Domain.Calendar;
+using KamFlows.Domain.Events;
+using KamFlows.Workflows.Ports;
+using NodaTime;
+using NodaTime.Text;
+
+namespace KamFlows.Workflows.Common;
+
+/// <summary>
+/// The business calendar of one recipient (KAM or head) with the reminder time of day: every due time of a reminder
+/// or task is computed here, on local dates, so it lands on a business day at the same wall-clock time whatever
+/// daylight saving does.
+/// </summary>
+public sealed class RecipientCalendar
+{
+    private static readonly LocalTimePattern HourMinute = LocalTimePattern.CreateWithInvariantCulture("HH':'mm");
+
+    public RecipientCalendar(BusinessCalendar calendar, TimeOnly reminderTime)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        Calendar = calendar;
+        var time = new LocalTime(reminderTime.Hour, reminderTime.Minute);
+
+        // A reminder time outside the person's working hours would send at night: their opening time is used instead.
+        ReminderTime = calendar.Hours.Contains(time) ? time : calendar.Hours.Opens;
+    }
+
+    public BusinessCalendar Calendar { get; }
+
+    /// <summary>The local time of day reminders and tasks reach this person.</summary>
+    public LocalTime ReminderTime { get; }
+
+    public string TimeZone => Calendar.Zone.Id;
+
+    /// <summary>Builds the calendar of a team member as the account profile describes it; unreadable parts fall back to Monday–Friday 09:00–18:00 (UTC for an unknown zone).</summary>
+    public static RecipientCalendar For(TeamMemberProfile member, TimeOnly reminderTime)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(member.TimeZone ?? string.Empty) ?? DateTimeZone.Utc;
+        var days = (member.WorkingDays ?? []).Select(d => WireName.TryParseDay(d, out var day) ? day : IsoDayOfWeek.None)
+            .Where(d => d != IsoDayOfWeek.None).Distinct().ToList();
+        WorkingHours? hours = null;
+        if (HourMinute.Parse(member.Opens ?? string.Empty) is { Success: true } opens
+            && HourMinute.Parse(member.Closes ?? string.Empty) is { Success: true } closes
+            && opens.Value < closes.Value)
+        {
+            hours = new WorkingHours(opens.Value, closes.Value);
+        }
+
+        var holidays = (member.Holidays ?? []).Select(h => new LocalDate(h.Year, h.Month, h.Day));
+        var calendar = new BusinessCalendar(zone, hours, days.Count > 0 ? days : null, holidays);
+        return new RecipientCalendar(calendar, reminderTime);
+    }
+
+    /// <summary>The local date of <paramref name="time"/> in this person's zone.</summary>
+    public LocalDate DateOf(DateTimeOffset time) => Instant.FromDateTimeOffset(time).InZone(Calendar.Zone).Date;
+
+    public bool IsBusinessDay(LocalDate date) => Calendar.IsBusinessDay(date);
+
+    /// <summary>The reminder time on <paramref name="date"/> (which the caller made a business day).</summary>
+    public DateTimeOffset At(LocalDate date) => Calendar.AtLocalTime(date, ReminderTime).ToDateTimeOffset();
+
+    /// <summary>The reminder time on <paramref name="date"/>, or on the last business day before it (deadlines: never late).</summary>
+    public DateTimeOffset OnOrBefore(LocalDate date) => At(Calendar.IsBusinessDay(date) ? date : Calendar.PreviousBusinessDay(date));
+
+    /// <summary>The reminder time on <paramref name="date"/>, or on the first business day after it.</summary>
+    public DateTimeOffset OnOrAfter(LocalDate date) => At(Calendar.IsBusinessDay(date) ? date : Calendar.NextBusinessDay(date));
+
+    /// <summary>The reminder time <paramref name="days"/> business days after the local date of <paramref name="time"/> (Friday + 1 → Monday).</summary>
+    public DateTimeOffset BusinessDaysAfter(DateTimeOffset time, int days) => At(Calendar.AddBusinessDays(DateOf(time), days));
+
+    /// <summary>The reminder time <paramref name="days"/> business days before <paramref name="date"/>.</summary>
+    public DateTimeOffset BusinessDaysBefore(LocalDate date, int days) => At(Calendar.BusinessDaysBefore(date, days));
+
+    /// <summary>The same wall-clock time <paramref name="days"/> business days later (e.g. an escalation period).</summary>
+    public DateTimeOffset SameTimeBusinessDaysLater(DateTimeOffset time, int days) =>
+        Calendar.AddBusinessDays(Instant.FromDateTimeOffset(time), days).ToDateTimeOffset();
+
+    /// <summary>The first moment at or after <paramref name="time"/> within this person's business hours.</summary>
+    public DateTimeOffset NextBusinessMoment(DateTimeOffset time) =>
+        Calendar.NextBusinessMoment(Instant.FromDateTimeOffset(time)).ToDateTimeOffset();
+
+    /// <summary><paramref name="time"/> as an offset date-time in this person's zone (for messages and tests).</summary>
+    public DateTimeOffset ToLocal(DateTimeOffset time) => Instant.FromDateTimeOffset(time).InZone(Calendar.Zone).ToDateTimeOffset();
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Calendar} reminders at {HourMinute.Format(ReminderTime)}");
+}

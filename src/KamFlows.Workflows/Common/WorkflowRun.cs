@@ -1,0 +1,76 @@
+using KamFlows.Durable;
+using KamFlows.Workflows.Notifications;
+using KamFlows.Workflows.Ports;
+
+namespace KamFlows.Workflows.Common;
+
+/// <summary>What one execution of a workflow knows besides its state: the context, the settings, the account profile and calendars.</summary>
+public sealed class WorkflowRun
+{
+    internal WorkflowRun(TaskOrchestrationContext context, WorkflowsOptions options)
+    {
+        Context = context;
+        Options = options;
+        TimingReminderTime = TimingOptions.TryParseTime(options.Timing.ReminderTime, out var t) ? t : new TimeOnly(9, 0);
+    }
+
+    public TaskOrchestrationContext Context { get; }
+
+    public WorkflowsOptions Options { get; }
+
+    /// <summary>The time of the current step (orchestration time).</summary>
+    public DateTimeOffset Now => Context.CurrentUtcDateTime;
+
+    public AccountProfile? Profile { get; private set; }
+
+    /// <summary>The KAM's calendar; known whenever plans are computed.</summary>
+    public RecipientCalendar Kam => KamOrNull ?? throw new InvalidOperationException("The account profile is not known yet.");
+
+    /// <summary>The head's calendar.</summary>
+    public RecipientCalendar Head => HeadOrNull ?? throw new InvalidOperationException("The account profile is not known yet.");
+
+    internal RecipientCalendar? KamOrNull { get; private set; }
+
+    internal RecipientCalendar? HeadOrNull { get; private set; }
+
+    /// <summary>How late a reminder may still go out (<see cref="TimingOptions.MissedReminderGraceHours"/>).</summary>
+    public TimeSpan ReminderGrace => TimeSpan.FromHours(Options.Timing.MissedReminderGraceHours);
+
+    public TimeSpan InviteDuration => TimeSpan.FromMinutes(Options.Timing.InviteDurationMinutes);
+
+    internal TimeOnly TimingReminderTime { get; }
+
+    internal bool ProfileStale { get; set; } = true;
+
+    internal bool ContinueAsNewRequested { get; private set; }
+
+    /// <summary>The account changed (kam.account.upserted): read the profile again before planning.</summary>
+    public void RefreshProfile() => ProfileStale = true;
+
+    /// <summary>Start a fresh execution (short history) at the next wait, carrying the state.</summary>
+    public void RequestContinueAsNew() => ContinueAsNewRequested = true;
+
+    public RecipientCalendar CalendarFor(RecipientRole role) => role == RecipientRole.Head ? Head : Kam;
+
+    public string EmailFor(RecipientRole role) => role == RecipientRole.Head ? Profile?.Head.Email ?? string.Empty : Profile?.Kam.Email ?? string.Empty;
+
+    internal void UseProfile(AccountProfile? profile)
+    {
+        Profile = profile;
+        KamOrNull = profile is null ? null : RecipientCalendar.For(profile.Kam, TimingReminderTime);
+        HeadOrNull = profile is null ? null : RecipientCalendar.For(profile.Head, TimingReminderTime);
+        ProfileStale = false;
+    }
+}
+
+/// <summary>What a workflow did with an event.</summary>
+public enum EventDisposition
+{
+    Applied,
+
+    /// <summary>The workflow has not started yet (e.g. acknowledged before sent): keep it and apply it right after.</summary>
+    Held,
+
+    /// <summary>Not relevant, stale or a repeat: nothing changes.</summary>
+    Ignored,
+}

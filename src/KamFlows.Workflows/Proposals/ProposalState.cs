@@ -1,0 +1,62 @@
+using KamFlows.Workflows.Common;
+
+namespace KamFlows.Workflows.Proposals;
+
+/// <summary>What the proposal follow-up knows about the current version of one proposal.</summary>
+public sealed class ProposalState : WorkflowState
+{
+    public int Version { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public DateOnly ValidUntil { get; set; }
+
+    public decimal Total { get; set; }
+
+    public string Currency { get; set; } = string.Empty;
+
+    public decimal? DiscountPercent { get; set; }
+
+    /// <summary>DMU roles (wire names) the proposal speaks to.</summary>
+    public List<string> AddressedRoles { get; set; } = [];
+
+    public DateTimeOffset? AcknowledgedAt { get; set; }
+
+    /// <summary>The agreed call or meeting to discuss the proposal.</summary>
+    public DateTimeOffset? MeetingAt { get; set; }
+
+    /// <summary>How many times a meeting time was agreed (the calendar invite's sequence).</summary>
+    public int MeetingChanges { get; set; }
+
+    /// <summary>A meeting about the proposal took place (kam.meeting.logged).</summary>
+    public DateTimeOffset? MeetingHeldAt { get; set; }
+
+    /// <summary><c>sent</c>, <c>acknowledged</c>, <c>meeting_agreed</c>, <c>accepted</c>, <c>rejected</c> or <c>expired</c>.</summary>
+    public string Status { get; set; } = "none";
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    /// <summary>Recent steps for the meeting preparation, e.g. "2026-03-20 proposal sent (v1)".</summary>
+    public List<string> Interactions { get; set; } = [];
+
+    internal bool IsClosed => Status is ProposalStatuses.Accepted or ProposalStatuses.Rejected or ProposalStatuses.Expired;
+
+    internal void Remember(string interaction)
+    {
+        Interactions.Add(interaction);
+        if (Interactions.Count > 6)
+        {
+            Interactions.RemoveAt(0);
+        }
+    }
+}
+
+internal static class ProposalStatuses
+{
+    public const string Sent = "sent";
+    public const string Acknowledged = "acknowledged";
+    public const string MeetingAgreed = "meeting_agreed";
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+    public const string Expired = "expired";
+}

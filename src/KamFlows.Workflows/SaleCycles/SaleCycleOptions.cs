@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using KamFlows.Workflows.Common;
+
+namespace KamFlows.Workflows.SaleCycles;
+
+/// <summary>Long sale cycles (section <c>KamFlows:Workflows:SaleCycle</c>); defaults from DOMAIN.md "Long sale cycles".</summary>
+public sealed class SaleCycleOptions
+{
+    /// <summary>The next meaningful step for a stage when the last meeting agreed none (keys: stage wire names).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DefaultStageNextSteps = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["needs_recognition"] = "Confirm the need with the decision maker and map the DMU",
+        ["evaluation_of_options"] = "Shape the decision criteria: an expert meeting or a pilot with the technical team",
+        ["resolution_of_concerns"] = "Answer the buyer's risks: references, guarantees, pilot results",
+        ["decision"] = "Agree the decision date, the signatories and the contract path",
+    };
+
+    /// <summary>No stage change or meeting for this many days: the deal is stalled and the KAM is alerted.</summary>
+    public int StallDays { get; set; } = 45;
+
+    /// <summary>Still stalled this many days after the KAM's alert: the head is told.</summary>
+    public int StallEscalationDays { get; set; } = 14;
+
+    /// <summary>Meeting cadence: without a meeting or stage change for this many days, the KAM is reminded of the next meaningful step.</summary>
+    public int MeetingCadenceDays { get; set; } = 21;
+
+    /// <summary>A next step agreed at a meeting is reminded this many business days before its due date.</summary>
+    public int NextStepReminderBusinessDaysBefore { get; set; } = 1;
+
+    /// <summary>Suggested next steps per stage (default <see cref="DefaultStageNextSteps"/>).</summary>
+    public Dictionary<string, string>? StageNextSteps { get; set; }
+
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, string> StageNextStepsOrDefault => StageNextSteps ?? DefaultStageNextSteps;
+
+    internal void Validate(OptionErrors e)
+    {
+        e.AtLeast(nameof(StallDays), StallDays, 1);
+        e.AtLeast(nameof(StallEscalationDays), StallEscalationDays, 1);
+        e.AtLeast(nameof(MeetingCadenceDays), MeetingCadenceDays, 1);
+        e.AtLeast(nameof(NextStepReminderBusinessDaysBefore), NextStepReminderBusinessDaysBefore, 0);
+    }
+}

@@ -1,0 +1,165 @@
+using KamFlows.Durable.History;
+using KamFlows.Workflows.Ports;
+
+namespace KamFlows.Workflows.Tests;
+
+/// <summary>DOMAIN.md "DMU", "After the contract", "Key accounts": the eternal account-care workflow.</summary>
+public sealed class AccountCareTests
+{
+    private const string Key = "account:ACME";
+
+    /// <summary>Fewer wake-ups where birthdays, reviews or dormancy are not what a test is about.</summary>
+    private static void Quiet(Common.WorkflowsOptions o)
+    {
+        o.AccountCare.BirthdaySweepEveryDays = 60;
+        o.AccountCare.BirthdayLookaheadDays = 61;
+        o.AccountCare.QuarterlyReviews = false;
+        o.AccountCare.DormantAfterDays = 400;
+        o.AccountCare.InformationBondNudgeEveryDays = 0;
+    }
+
+    [Fact]
+    public async Task AccountCare_DmuBirthday_RemindsTheKamTheBusinessDayBefore_AndNoBirthdayEntersHistory()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-30T10:00:00+03:00"), accounts: r =>
+        {
+            Acme(r);
+            r.AddContact(Mikko, birthday: new DateOnly(1975, 4, 12)); // Sunday 12 April 2026.
+        });
+        await host.SendAsync(Ev.AccountUpserted("2026-03-30T10:00:00+03:00"));
+
+        var reminder = host.Outbox.One(NotificationKind.ContactBirthday);
+        Assert.Equal("account:ACME|ContactBirthday|C-1|2026", reminder.NotificationId);
+        Assert.Equal("2026-04-10T09:00:00+03:00", RecordingOutbox.Local(reminder));
+        Assert.Equal("Mikko Laine", reminder.Fields["contact_name"].Text);
+        Assert.Equal("executive", reminder.Fields["contact_role"].Text);
+        Assert.Equal("2026-04-12", reminder.Fields["birthday_on"].Date);
+        Assert.Contains(host.Upcoming.PlanOf(Key + "|birthdays"), a => a.Kind == "ContactBirthday" && a.DueAt == At("2026-04-10T09:00:00+03:00"));
+
+        await host.AdvanceToAsync(At("2026-04-20T00:00:00+03:00")); // Another sweep on 6 April finds the same birthday.
+        Assert.Single(host.Outbox.Of(NotificationKind.ContactBirthday));
+
+        var history = await host.Client.GetInstanceHistoryAsync(Key);
+        var recorded = string.Join("\n", history.Select(e => e.Payload));
+        Assert.DoesNotContain("1975", recorded, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"2026-04-12\"", recorded, StringComparison.Ordinal);
+        Assert.DoesNotContain("birthday_on", recorded, StringComparison.Ordinal);
+        Assert.DoesNotContain("sailing", recorded, StringComparison.Ordinal);
+        Assert.Contains(history, e => e.Kind == HistoryEventKind.TaskScheduled && e.Name == "SweepBirthdays");
+    }
+
+    [Fact]
+    public async Task AccountCare_ContactErased_WithdrawsTheirPendingBirthdayReminder()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-30T10:00:00+03:00"), accounts: r =>
+        {
+            Acme(r);
+            r.AddContact(Mikko, birthday: new DateOnly(1975, 4, 12));
+        });
+        await host.SendAsync(Ev.AccountUpserted("2026-03-30T10:00:00+03:00"));
+        Assert.Single(host.Outbox.Of(NotificationKind.ContactBirthday));
+
+        host.Accounts.Erase(AccountId, "C-1"); // Intake erases the personal data, then routes the event.
+        await host.AdvanceToAsync(At("2026-03-31T10:00:00+03:00"));
+        await host.SendAsync(Ev.ContactErased("C-1", "2026-03-31T10:00:00+03:00"), Key);
+        await host.AdvanceToAsync(At("2026-03-31T10:10:00+03:00")); // The sweep follows contact changes after a short pause.
+
+        Assert.Contains("account:ACME|ContactBirthday|C-1|2026", host.Outbox.Cancelled);
+        Assert.Empty(host.Upcoming.PlanOf(Key + "|birthdays"));
+    }
+
+    [Fact]
+    public async Task AccountCare_ContractSigned_RemindsRenewal120_60And30DaysBeforeItEnds()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-02-02T10:00:00+02:00"), Quiet, r => Acme(r));
+        await host.SendAsync(Ev.AccountUpserted("2026-02-02T10:00:00+02:00"));
+        await host.SendAsync(Ev.ContractSigned("C-3", "2026-02-02T11:00:00+02:00", "2026-02-01", "2026-09-30", 480_000m), Key);
+        await host.AdvanceToAsync(At("2026-10-01T00:00:00+03:00"));
+
+        var renewals = host.Outbox.Of(NotificationKind.ContractRenewal);
+        Assert.Equal(
+            ["120 2026-06-02T09:00:00+03:00", "60 2026-07-31T09:00:00+03:00", "30 2026-08-31T09:00:00+03:00"], // 1 August is a Saturday.
+            renewals.Select(r => $"{r.Fields["days_left"].Number} {RecordingOutbox.Local(r)}"));
+        Assert.All(renewals, r => Assert.Equal(480_000m, r.Fields["contract_value"].Number));
+        Assert.All(renewals, r => Assert.Equal("2026-09-30", r.Fields["ends_on"].Date));
+        Assert.All(renewals, r => Assert.True(r.Essential));
+    }
+
+    [Fact]
+    public async Task AccountCare_QuarterStart_SendsTheReviewWithTheAccountsNumbers_AndConcentrationAndValueBondFlags()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-02-10T10:00:00+02:00"), o =>
+        {
+            Quiet(o);
+            o.AccountCare.QuarterlyReviews = true;
+            o.AccountCare.InformationBondNudgeEveryDays = 30;
+        }, r =>
+        {
+            Acme(r, bonds: ["value"]);
+            r.Margins[AccountId] = 4.5m;
+            r.Revenue.Add(new ReportedRevenue("B-2", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), 500_000m, "EUR", true));
+            r.Revenue.Add(new ReportedRevenue("C-3", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), 190_000m, "EUR", false));
+        });
+        await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
+        await host.SendAsync(Ev.OpportunityUpserted("O-1", "2026-02-11T10:00:00+02:00", "needs_recognition"), Key);
+        await host.SendAsync(Ev.ComplaintOpened("K-1", "2026-02-12T10:00:00+02:00"), Key);
+        await host.SendAsync(Ev.RevenueReported("2026-04-01T06:00:00+03:00", "2026-01-01", "2026-03-31", 310_000m), Key);
+        var firstExecution = (await host.InstanceAsync(Key)).ExecutionId;
+        await host.AdvanceToAsync(At("2026-04-01T12:00:00+03:00"));
+
+        var review = host.Outbox.One(NotificationKind.QuarterlyBusinessReview);
+        Assert.Equal("account:ACME|QuarterlyBusinessReview|2026-Q1", review.NotificationId);
+        Assert.Equal("2026-04-01T09:00:00+03:00", RecordingOutbox.Local(review));
+        Assert.Equal("2026-Q1", review.Fields["quarter"].Text);
+        Assert.Equal(310_000m, review.Fields["revenue"].Number);
+        Assert.Equal(31.0m, review.Fields["revenue_share_percent"].Number);
+        Assert.Equal(1m, review.Fields["open_opportunities"].Number);
+        Assert.Equal(1m, review.Fields["open_complaints"].Number);
+        Assert.NotNull(review.Invite);
+
+        var warnings = host.Outbox.Of(NotificationKind.ConcentrationWarning);
+        Assert.Equal(
+            ["account:ACME|ConcentrationWarning|single_account|2026-Q1 31.0/25", "portfolio|ConcentrationWarning|top_two|2026-Q1 81.0/50",
+             "portfolio|ConcentrationWarning|key_accounts|2026-Q1 81.0/75"],
+            warnings.Select(w => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{w.NotificationId} {w.Fields["share_percent"].Number:0.0}/{w.Fields["threshold_percent"].Number:0}")));
+        Assert.All(warnings, w => Assert.Equal(HeadEmail, w.Recipient.Email));
+        Assert.All(warnings, w => Assert.Equal("2026-04-01T09:00:00+03:00", RecordingOutbox.Local(w)));
+
+        var risk = host.Outbox.One(NotificationKind.ValueBondRisk);
+        Assert.Equal(4.5m, risk.Fields["margin_percent"].Number);
+        Assert.Equal(["value"], risk.Fields["bonds"].Items);
+
+        var nudges = host.Outbox.Of(NotificationKind.InformationBondNudge);
+        Assert.Equal("2026-03-12T09:00:00+02:00", RecordingOutbox.Local(nudges[0]));
+        Assert.Equal("2026-02-10", nudges[0].Fields["last_analysis_on"].Date);
+
+        // A quarter is a fresh execution: short history, same state, nothing sent twice.
+        Assert.NotEqual(firstExecution, (await host.InstanceAsync(Key)).ExecutionId);
+        await host.AdvanceToAsync(At("2026-04-15T00:00:00+03:00"));
+        Assert.Single(host.Outbox.Of(NotificationKind.QuarterlyBusinessReview));
+        Assert.Equal(4, (await host.StatusAsync(Key))!.EventsReceived);
+    }
+
+    [Fact]
+    public async Task AccountCare_NoMeetingOrEventFor60Days_FlagsTheDormantRelationship_UntilContactResumes()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-02-10T10:00:00+02:00"), o =>
+        {
+            Quiet(o);
+            o.AccountCare.DormantAfterDays = 60;
+        }, r => Acme(r));
+        await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingLogged("2026-02-10T12:00:00+02:00", "2026-02-10T11:00:00+02:00"), Key);
+        await host.AdvanceToAsync(At("2026-04-14T10:00:00+03:00"));
+
+        var dormant = host.Outbox.One(NotificationKind.RelationshipDormant);
+        Assert.Equal("2026-04-13T09:00:00+03:00", RecordingOutbox.Local(dormant)); // 11 April is a Saturday.
+        Assert.Equal(62m, dormant.Fields["days_since_last_contact"].Number);
+        Assert.Equal("2026-02-10", dormant.Fields["last_contact_on"].Date);
+
+        await host.SendAsync(Ev.MeetingLogged("2026-04-14T10:00:00+03:00", "2026-04-14T09:30:00+03:00"), Key);
+        await host.AdvanceToAsync(At("2026-06-12T00:00:00+03:00"));
+        Assert.Single(host.Outbox.Of(NotificationKind.RelationshipDormant));
+        Assert.Contains(host.Upcoming.PlanOf(Key), a => a.Kind == "RelationshipDormant" && a.DueAt == At("2026-06-15T09:00:00+03:00"));
+    }
+}

@@ -1,0 +1,176 @@
+using KamFlows.DevStorage;
+using KamFlows.Durable;
+using KamFlows.Workflows.Common;
+
+namespace KamFlows.Workflows.Tests;
+
+/// <summary>
+/// Histories recorded from representative runs of every workflow (Histories/*.json) replay against the current code: a
+/// change that would break running instances (a call added, removed or reordered) fails here before deploy.
+/// Set KAMFLOWS_RECORD_HISTORIES=1 to re-record them (after a deliberate, versioned change).
+/// </summary>
+public sealed class RecordedHistoryTests
+{
+    private static readonly string Folder = Path.Combine(RepositoryRoot.Find(), "tests", "KamFlows.Workflows.Tests", "Histories");
+
+    private static bool Recording => Environment.GetEnvironmentVariable("KAMFLOWS_RECORD_HISTORIES") == "1";
+
+    private static DurableTaskRegistry Current() => WorkflowsRegistration.Register(new DurableTaskRegistry());
+
+    public static TheoryData<string> Files()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.EnumerateFiles(Folder, "*.json").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(f));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void RecordedHistory_ReplaysCleanlyAgainstTheCurrentCode(string file)
+    {
+        var history = RecordedHistory.Load(Path.Combine(Folder, file));
+        var result = HistoryReplayChecker.Check(Current(), history);
+        Assert.True(result.IsDeterministic, $"{file}: {result.Problem}");
+    }
+
+    [Fact]
+    public void RecordedHistories_CoverEveryWorkflow()
+    {
+        var recorded = Directory.EnumerateFiles(Folder, "*.json").Select(f => RecordedHistory.Load(f).Orchestrator).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(
+            new[] { WorkflowCatalog.AccountCare, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation },
+            recorded.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ReplayChecker_CatchesAWorkflowWhoseStepsChanged()
+    {
+        var history = RecordedHistory.Load(Path.Combine(Folder, "ProposalFollowUp.json"));
+        var changed = new DurableTaskRegistry().AddOrchestrator<ProfileFirst>(WorkflowCatalog.ProposalFollowUp);
+        var result = HistoryReplayChecker.Check(changed, history);
+        Assert.False(result.IsDeterministic);
+        Assert.Contains("ReadWorkflowOptions", result.Problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>A careless edit: reads the profile before the options.</summary>
+    public sealed class ProfileFirst : TaskOrchestrator<string, string>
+    {
+        public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+        {
+            await context.CallActivityAsync<object?>(ActivityNames.ReadAccountProfile, "ACME");
+            return input;
+        }
+    }
+
+    /// <summary>Runs each workflow through a representative scenario; its fresh history must replay (and is saved when re-recording).</summary>
+    [Fact]
+    public async Task FreshRuns_ProduceHistoriesThatReplay()
+    {
+        await Record("ProposalFollowUp", "proposal:P-1", "Price under the floor, call task, acknowledgement, next steps, meeting preparation, expiry reminder, accepted, revision wait.",
+            At("2026-03-27T16:00:00+02:00"), r => Acme(r, priceFloor: 140_000m), async host =>
+            {
+                await host.SendAsync(Ev.ProposalSent("P-1", "2026-03-27T16:00:00+02:00", 125_000m, "2026-04-30", roles: ["executive"], discount: 10m));
+                await host.AdvanceToAsync(At("2026-03-31T10:00:00+03:00"));
+                await host.SendAsync(Ev.Acknowledged("P-1", "2026-03-31T10:00:00+03:00"));
+                await host.AdvanceToAsync(At("2026-04-07T11:00:00+03:00"));
+                await host.SendAsync(Ev.MeetingAgreed("P-1", "2026-04-07T11:00:00+03:00", "2026-04-23T14:00:00+03:00"));
+                await host.AdvanceToAsync(At("2026-04-24T10:00:00+03:00"));
+                await host.SendAsync(Ev.Accepted("P-1", "2026-04-24T10:00:00+03:00"));
+                await host.AdvanceToAsync(At("2026-06-01T00:00:00+03:00"));
+            });
+
+        await Record("TenderPreparation", "tender:T-77", "Registered late (overdue report), a milestone, T moved (moved and newly overdue milestones), result lost.",
+            At("2026-06-10T10:00:00+03:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.TenderAnnounced("T-77", "2026-06-10T10:00:00+03:00", "2026-12-01"));
+                await host.AdvanceToAsync(At("2026-08-10T10:00:00+03:00"));
+                await host.SendAsync(Ev.TenderDateChanged("T-77", "2026-08-10T10:00:00+03:00", "2026-10-15"));
+                await host.AdvanceToAsync(At("2026-10-20T10:00:00+03:00"));
+                await host.SendAsync(Ev.TenderResult("T-77", "2026-10-20T10:00:00+03:00", "lost"));
+            });
+
+        await Record("SaleCycle", "opportunity:O-9", "Cadence reminder, meeting with an agreed next step, stall alert and escalation, stage change, won.",
+            At("2026-01-12T10:00:00+02:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.OpportunityUpserted("O-9", "2026-01-12T10:00:00+02:00", "needs_recognition"));
+                await host.AdvanceToAsync(At("2026-02-20T15:00:00+02:00"));
+                await host.SendAsync(Ev.MeetingLogged("2026-02-20T15:00:00+02:00", "2026-02-20T14:00:00+02:00", opportunityId: "O-9",
+                    nextStep: "Pilot scope review with IT", nextStepDue: "2026-03-05"));
+                await host.AdvanceToAsync(At("2026-04-25T10:00:00+03:00"));
+                await host.SendAsync(Ev.StageChanged("O-9", "2026-04-25T10:00:00+03:00", "decision"));
+                await host.AdvanceToAsync(At("2026-05-05T10:00:00+03:00"));
+                await host.SendAsync(Ev.StageChanged("O-9", "2026-05-05T10:00:00+03:00", "won"));
+            });
+
+        await Record("ReferenceLetter", "delivery:D-5", "Complaint held the request, asked after settling, follow-up, letter received, referral request.",
+            At("2026-04-17T15:00:00+03:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.DeliveryCompleted("D-5", "2026-04-17T15:00:00+03:00"));
+                await host.SendAsync(Ev.ComplaintOpened("K-1", "2026-04-20T10:00:00+03:00", "D-5"), "delivery:D-5");
+                await host.AdvanceToAsync(At("2026-04-22T10:00:00+03:00"));
+                await host.SendAsync(Ev.ComplaintResolved("K-1", "2026-04-22T10:00:00+03:00", "D-5"), "delivery:D-5");
+                await host.AdvanceToAsync(At("2026-05-25T10:00:00+03:00"));
+                await host.SendAsync(Ev.ReferenceReceived("2026-05-25T10:00:00+03:00", "letter", "D-5"));
+                await host.AdvanceToAsync(At("2026-05-27T00:00:00+03:00"));
+            });
+
+        await Record("AccountCare", "account:ACME", "First execution up to the quarterly review: birthday sweeps, contract, revenue, deals, complaint, meeting, dormancy, information-bond nudge.",
+            At("2026-02-10T10:00:00+02:00"), r =>
+            {
+                Acme(r, bonds: ["value"]);
+                r.AddContact(Mikko, birthday: new DateOnly(1975, 3, 20));
+                r.Margins[AccountId] = 4.5m;
+            }, async host =>
+            {
+                const string key = "account:ACME";
+                await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
+                await host.SendAsync(Ev.ContractSigned("C-3", "2026-02-11T10:00:00+02:00", "2026-02-01", "2026-07-31", 480_000m), key);
+                await host.SendAsync(Ev.OpportunityUpserted("O-1", "2026-02-12T10:00:00+02:00", "needs_recognition"), key);
+                await host.SendAsync(Ev.ComplaintOpened("K-1", "2026-02-13T10:00:00+02:00"), key);
+                await host.AdvanceToAsync(At("2026-03-02T10:00:00+02:00"));
+                await host.SendAsync(Ev.ContactUpserted("C-2", "2026-03-02T10:00:00+02:00", "Sari Koski", "finance"), key);
+                await host.SendAsync(Ev.RevenueReported("2026-03-31T10:00:00+03:00", "2026-01-01", "2026-03-31", 310_000m), key);
+                await host.AdvanceToAsync(At("2026-03-31T23:00:00+03:00"));
+            }, afterwards: async host =>
+            {
+                // The quarterly review continues the instance as new: record the carried-over execution too.
+                await host.AdvanceToAsync(At("2026-04-20T10:00:00+03:00"));
+                await host.SendAsync(Ev.MeetingLogged("2026-04-20T10:00:00+03:00", "2026-04-20T09:30:00+03:00"), "account:ACME");
+                await host.AdvanceToAsync(At("2026-06-05T00:00:00+03:00"));
+                await Save(host, "AccountCare-continued", "account:ACME", "The execution after the quarterly review (state carried over): a meeting, contract renewal, sweeps.");
+            });
+    }
+
+    private static async Task Record(string file, string key, string description, DateTimeOffset start, Action<Support.InMemoryAccountReader> accounts,
+        Func<WorkflowHost, Task> scenario, Func<WorkflowHost, Task>? afterwards = null)
+    {
+        await using var host = await WorkflowHost.StartAsync(start, accounts: accounts);
+        await scenario(host);
+        await Save(host, file, key, description);
+        if (afterwards is not null)
+        {
+            await afterwards(host);
+        }
+    }
+
+    private static async Task Save(WorkflowHost host, string file, string key, string description)
+    {
+        var meta = await host.InstanceAsync(key);
+        var history = new RecordedHistory
+        {
+            Orchestrator = meta.Name, Version = meta.Version, InstanceId = key, ExecutionId = meta.ExecutionId, Description = description,
+            Events = await host.Client.GetInstanceHistoryAsync(key),
+        };
+        var check = HistoryReplayChecker.Check(Current(), history);
+        Assert.True(check.IsDeterministic, $"{file}: {check.Problem}");
+        Assert.True(history.Events.Count > 10, $"{file} has only {history.Events.Count} events");
+        if (Recording)
+        {
+            history.Save(Path.Combine(Folder, file + ".json"));
+        }
+    }
+}

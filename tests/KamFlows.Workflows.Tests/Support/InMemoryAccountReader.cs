@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using KamFlows.Workflows.Ports;
+
+namespace KamFlows.Workflows.Tests.Support;
+
+/// <summary>Account state as intake would keep it, in memory.</summary>
+public sealed class InMemoryAccountReader : IAccountReader
+{
+    public ConcurrentDictionary<string, AccountProfile> Profiles { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, List<ContactProfile>> Contacts { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, ContactPersonalFacts> Facts { get; } = new(StringComparer.Ordinal);
+
+    public List<ReportedRevenue> Revenue { get; } = [];
+
+    public ConcurrentDictionary<string, decimal> Margins { get; } = new(StringComparer.Ordinal);
+
+    private int _profileReads;
+
+    public int ProfileReads => Volatile.Read(ref _profileReads);
+
+    public Task<AccountProfile?> GetProfileAsync(string accountId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _profileReads);
+        return Task.FromResult(Profiles.GetValueOrDefault(accountId));
+    }
+
+    public Task<IReadOnlyList<ContactProfile>> GetContactsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        lock (Contacts)
+        {
+            return Task.FromResult<IReadOnlyList<ContactProfile>>([.. Contacts.GetValueOrDefault(accountId) ?? []]);
+        }
+    }
+
+    public Task<ContactPersonalFacts?> GetPersonalFactsAsync(string accountId, string contactId, CancellationToken cancellationToken) =>
+        Task.FromResult(Facts.GetValueOrDefault(contactId));
+
+    public Task<IReadOnlyList<ReportedRevenue>> GetReportedRevenueAsync(DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken)
+    {
+        lock (Revenue)
+        {
+            return Task.FromResult<IReadOnlyList<ReportedRevenue>>([.. Revenue.Where(r => r.PeriodEnd >= periodStart && r.PeriodStart <= periodEnd)]);
+        }
+    }
+
+    public Task<decimal?> GetMarginPercentAsync(string accountId, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
+        Task.FromResult(Margins.TryGetValue(accountId, out var m) ? m : (decimal?)null);
+
+    public void AddContact(ContactProfile contact, DateOnly? birthday = null)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        lock (Contacts)
+        {
+            var list = Contacts.GetOrAdd(contact.AccountId, _ => []);
+            list.RemoveAll(c => c.ContactId == contact.ContactId);
+            list.Add(contact);
+        }
+
+        if (birthday is { } b)
+        {
+            Facts[contact.ContactId] = new ContactPersonalFacts(contact.ContactId, b, true, ["sailing"]);
+        }
+    }
+
+    public void Erase(string accountId, string contactId)
+    {
+        lock (Contacts)
+        {
+            var list = Contacts.GetOrAdd(accountId, _ => []);
+            var c = list.Single(x => x.ContactId == contactId);
+            list.Remove(c);
+            list.Add(c with { Erased = true, Email = null });
+        }
+
+        Facts.TryRemove(contactId, out _);
+    }
+}

@@ -1,0 +1,93 @@
+using KamFlows.Durable;
+using KamFlows.Workflows.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace KamFlows.Workflows.Tests;
+
+/// <summary>Every default is a rule of DOMAIN.md, and every one can be changed in configuration.</summary>
+public sealed class WorkflowsOptionsTests
+{
+    [Fact]
+    public void WorkflowsOptions_Defaults_AreTheRulesOfDomainMd()
+    {
+        var o = new WorkflowsOptions();
+        Assert.Empty(o.Validate());
+        Assert.Equal("09:00", o.Timing.ReminderTime);
+        Assert.Equal(30, o.Timing.HoldUnmatchedEventsDays);
+        Assert.Equal(2, o.Escalation.OverdueBusinessDays);
+        Assert.Equal(1, o.ProposalFollowUp.CallAfterBusinessDays);
+        Assert.Equal([7, 1], o.ProposalFollowUp.ExpiryReminderBusinessDaysOrDefault);
+        Assert.Equal([270, 240, 180, 120, 90, 60, 30, 7, 0], o.TenderPreparation.MilestonesOrDefault.Select(m => m.DaysBeforeTender));
+        Assert.Equal(45, o.SaleCycle.StallDays);
+        Assert.Equal(14, o.ReferenceLetter.SettlingDays);
+        Assert.Equal([120, 60, 30], o.AccountCare.ContractRenewalDaysBeforeOrDefault);
+        Assert.Equal(60, o.AccountCare.DormantAfterDays);
+        Assert.Equal((25m, 50m, 75m), (o.AccountCare.SingleAccountWarningPercent, o.AccountCare.TopTwoWarningPercent, o.AccountCare.KeyAccountsWarningPercent));
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddDurableTasks(o => o.StorageConnectionString = "UseDevelopmentStorage=true", _ => { });
+        services.AddKamFlowsWorkflows(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void AddKamFlowsWorkflows_BindsEachWorkflowsSection_ReplacingListsRatherThanAppending_AndRegistersEveryWorkflow()
+    {
+        var sp = Services(new()
+        {
+            ["KamFlows:Workflows:ProposalFollowUp:ExpiryReminderBusinessDays:0"] = "5",
+            ["KamFlows:Workflows:SaleCycle:StallDays"] = "30",
+            ["KamFlows:Workflows:Timing:ReminderTime"] = "08:30",
+            ["KamFlows:Workflows:Escalation:EscalatedTasks:0"] = "ReferenceLetterAsk",
+        });
+
+        var o = sp.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
+        Assert.Equal([5], o.ProposalFollowUp.ExpiryReminderBusinessDaysOrDefault);
+        Assert.Equal(30, o.SaleCycle.StallDays);
+        Assert.Equal("08:30", o.Timing.ReminderTime);
+        Assert.Equal([NotificationKind.ReferenceLetterAsk], o.Escalation.EscalatedTasksOrDefault);
+        var registry = sp.GetRequiredService<DurableTaskRegistry>();
+        Assert.Equal(
+            [WorkflowCatalog.AccountCare, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation],
+            registry.OrchestratorNames.Order(StringComparer.Ordinal));
+        Assert.Equal(6, registry.ActivityNames.Count);
+    }
+
+    [Fact]
+    public void AddKamFlowsWorkflows_WrongSettings_FailWithTheirConfigurationKeys()
+    {
+        var sp = Services(new()
+        {
+            ["KamFlows:Workflows:Timing:ReminderTime"] = "9am",
+            ["KamFlows:Workflows:AccountCare:BirthdayLookaheadDays"] = "3",
+            ["KamFlows:Workflows:TenderPreparation:Milestones:0:Code"] = "bid|no-bid",
+            ["KamFlows:Workflows:TenderPreparation:Milestones:0:Title"] = "Bid",
+            ["KamFlows:Workflows:TenderPreparation:Milestones:0:DaysBeforeTender"] = "90",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<WorkflowsOptions>>().Value);
+        Assert.Contains(error.Failures, f => f.StartsWith("KamFlows:Workflows:Timing:ReminderTime ", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("KamFlows:Workflows:AccountCare:BirthdayLookaheadDays ", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("KamFlows:Workflows:TenderPreparation:Milestones:0:Code ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Workflows_ConfiguredReminderTimeAndPeriods_AreUsedByRunningInstances()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-27T16:00:00+02:00"), o =>
+        {
+            o.Timing.ReminderTime = "10:30";
+            o.ProposalFollowUp.CallAfterBusinessDays = 2;
+        }, r => Acme(r));
+        await host.SendAsync(Ev.ProposalSent("P-1", "2026-03-27T16:00:00+02:00", 125_000m, "2026-04-30"));
+        await host.AdvanceToAsync(At("2026-04-01T00:00:00+03:00"));
+
+        Assert.Equal("2026-03-31T10:30:00+03:00", RecordingOutbox.Local(host.Outbox.One(NotificationKind.ProposalCallToConfirmReceipt)));
+    }
+}
