@@ -1,0 +1,170 @@
+using Azure.Data.Tables;
+using KamFlows.Domain.Accounts;
+using KamFlows.Domain.Contacts;
+using KamFlows.Domain.Events;
+using KamFlows.Domain.Events.Data;
+using KamFlows.Workflows.Ports;
+
+namespace KamFlows.Infrastructure.Accounts;
+
+/// <summary>One business object of an account as stored (proposal, tender ...): its kind, id and columns.</summary>
+public sealed record AccountObject(string Kind, string Id, IReadOnlyDictionary<string, object?> Fields);
+
+/// <summary>Reads the account store: the workflows' <see cref="IAccountReader"/> port and the management API's views.</summary>
+public sealed class AccountReader(AccountStore store) : IAccountReader
+{
+    private static readonly HashSet<string> InternalColumns = new(StringComparer.Ordinal) { "PartitionKey", "RowKey", "Timestamp", "odata.etag", "Event" };
+
+    public async Task<AccountProfile?> GetProfileAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var account = await GetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
+        return account is null ? null : ToProfile(account);
+    }
+
+    /// <summary>The account from its latest kam.account.upserted, or null when none arrived yet.</summary>
+    public async Task<Account?> GetAccountAsync(string accountId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        await store.EnsureCreatedAsync().ConfigureAwait(false);
+        var row = await store.Accounts.GetEntityIfExistsAsync<TableEntity>(accountId, AccountRows.Account, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && ParseData<AccountUpserted>(row.Value!) is { } data ? data.ToAccount() : null;
+    }
+
+    public async Task<IReadOnlyList<ContactProfile>> GetContactsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var contacts = new List<ContactProfile>();
+        foreach (var row in await ReadKindAsync(accountId, AccountRows.Contact, cancellationToken).ConfigureAwait(false))
+        {
+            if (ParseData<ContactUpserted>(row) is { } d)
+            {
+                contacts.Add(new ContactProfile(d.ContactId, d.AccountId, d.Name, d.Email?.Value, WireName.Of(d.Role), WireName.Of(d.Influence),
+                    WireName.Of(d.Attitude), row.GetBoolean("Erased") == true));
+            }
+        }
+
+        return contacts;
+    }
+
+    public async Task<ContactPersonalFacts?> GetPersonalFactsAsync(string accountId, string contactId, CancellationToken cancellationToken)
+    {
+        await store.EnsureCreatedAsync().ConfigureAwait(false);
+        var contact = await store.Accounts.GetEntityIfExistsAsync<TableEntity>(accountId, AccountRows.Key(AccountRows.Contact, contactId), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!contact.HasValue || contact.Value!.GetBoolean("Erased") == true)
+        {
+            return null;
+        }
+
+        var personal = await store.PersonalData.GetEntityIfExistsAsync<TableEntity>(accountId, contactId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!personal.HasValue)
+        {
+            return null;
+        }
+
+        var row = personal.Value!;
+        DateOnly? birthday = null;
+        var hasYear = false;
+        if (Birthday.TryParse(row.GetString("Birthday"), out var b))
+        {
+            // Without a year, 2000 (a leap year) keeps 29 February representable.
+            birthday = new DateOnly(b.Year ?? 2000, b.Day.Month, b.Day.Day);
+            hasYear = b.Year is not null;
+        }
+
+        return new ContactPersonalFacts(contactId, birthday, hasYear, PersonalDataColumns.Hobbies(row));
+    }
+
+    /// <summary>The decision-making unit without personal data.</summary>
+    public async Task<DecisionMakingUnit> GetDecisionMakingUnitAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var members = new List<Contact>();
+        foreach (var row in await ReadKindAsync(accountId, AccountRows.Contact, cancellationToken).ConfigureAwait(false))
+        {
+            if (ParseData<ContactUpserted>(row) is { } d)
+            {
+                var contact = d.ToContact(row.GetBoolean("HasPersonalData") == true ? ContactPersonalData.IdForContact(d.ContactId) : null);
+                members.Add(row.GetBoolean("Erased") == true ? contact.Erase() : contact);
+            }
+        }
+
+        return new DecisionMakingUnit(accountId, members);
+    }
+
+    /// <summary>Every stored object of one kind (proposal, tender, opportunity ...), by id.</summary>
+    public async Task<IReadOnlyList<AccountObject>> GetObjectsAsync(string accountId, string kind, CancellationToken cancellationToken)
+    {
+        var rows = await ReadKindAsync(accountId, kind, cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => new AccountObject(kind, r.RowKey[(kind.Length + 1)..],
+            r.Where(kv => !InternalColumns.Contains(kv.Key) && !kv.Key.EndsWith("Mark", StringComparison.Ordinal))
+             .ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal))).ToList();
+    }
+
+    /// <summary>Every account with a kam.account.upserted, by id.</summary>
+    public async Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken)
+    {
+        await store.EnsureCreatedAsync().ConfigureAwait(false);
+        var accounts = new List<Account>();
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {AccountRows.Account}");
+        await foreach (var row in store.Accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ParseData<AccountUpserted>(row) is { } d)
+            {
+                accounts.Add(d.ToAccount());
+            }
+        }
+
+        return accounts;
+    }
+
+    /// <summary>Revenue reports of every account whose period overlaps the given one; accounts without kam.account.upserted count as ordinary clients.</summary>
+    public async Task<IReadOnlyList<ReportedRevenue>> GetReportedRevenueAsync(DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken)
+    {
+        var keyAccounts = (await ListAccountsAsync(cancellationToken).ConfigureAwait(false)).Where(a => a.IsKeyAccount).Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        var (from, to) = AccountRows.Range(AccountRows.Revenue);
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey lt {to}");
+        var reports = new List<ReportedRevenue>();
+        await foreach (var row in store.Accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (DateOnly.TryParseExact(row.GetString("PeriodStart"), "yyyy-MM-dd", out var start) && DateOnly.TryParseExact(row.GetString("PeriodEnd"), "yyyy-MM-dd", out var end)
+                && AccountRows.Amount(row.GetString("Amount")) is { } amount && row.GetString("Currency") is { } currency
+                && start <= periodEnd && end >= periodStart)
+            {
+                reports.Add(new ReportedRevenue(row.PartitionKey, start, end, amount, currency, keyAccounts.Contains(row.PartitionKey)));
+            }
+        }
+
+        return reports;
+    }
+
+    private async Task<List<TableEntity>> ReadKindAsync(string accountId, string kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        await store.EnsureCreatedAsync().ConfigureAwait(false);
+        var (from, to) = AccountRows.Range(kind);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {from} and RowKey lt {to}");
+        var rows = new List<TableEntity>();
+        await foreach (var row in store.Accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static T? ParseData<T>(TableEntity row)
+        where T : class, ICanonicalEventData =>
+        row.GetString("Event") is { } json && CanonicalEventParser.Parse(json) is { IsValid: true } parsed ? parsed.Event.Data as T : null;
+
+    private static AccountProfile ToProfile(Account a) => new(
+        a.Id, a.Name, a.Currency.Code, ToProfile(a.Kam), ToProfile(a.Head), a.PriceFloor?.Amount, a.AllowsDirectReferenceRequests, a.IsKeyAccount,
+        a.AssignedGroups.Select(g => WireName.Of(g)).ToList(), a.Bonds.Select(b => WireName.Of(b)).ToList());
+
+    private static TeamMemberProfile ToProfile(TeamMember m) => new(
+        m.Email.Value,
+        m.Name,
+        m.Locale.Tag,
+        m.TimeZone.Id,
+        m.Calendar.WorkingDays.Order().Select(WireName.OfDay).ToList(),
+        JsonText.Format(m.Calendar.Hours.Opens),
+        JsonText.Format(m.Calendar.Hours.Closes),
+        m.Calendar.Holidays.Order().Select(h => new DateOnly(h.Year, h.Month, h.Day)).ToList());
+}

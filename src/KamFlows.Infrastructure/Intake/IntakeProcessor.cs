@@ -1,0 +1,225 @@
+// Processes accepted events from the intake store, after the webhook answered.
+// Invariants:
+// - a shard is processed by one loop at a time in this process, oldest pending event first, and stops at the first
+//   event that fails (retrying it later) so events of an account are never applied out of arrival order;
+// - every step is idempotent (account store by event marks, timeline by key, workflows by EventId), and the pending
+//   row is deleted only after all steps succeeded, so a crash at any point only causes a harmless repeat;
+// - every route gets signal-with-start: an event that arrives before the one that "starts" its object (an
+//   acknowledgement before the proposal was sent) starts the instance, which holds it until it can use it;
+// - personal data leaves the intake when the event is processed: only the event without it is kept.
+using KamFlows.Domain.Events;
+using KamFlows.Domain.Events.Data;
+using KamFlows.Durable;
+using KamFlows.Infrastructure.Accounts;
+using KamFlows.Infrastructure.Intake.Storage;
+using KamFlows.Infrastructure.Timeline;
+using KamFlows.Workflows;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KamFlows.Infrastructure.Intake;
+
+/// <summary>Applies accepted events to account state and timeline, and routes them to their workflows.</summary>
+public sealed partial class IntakeProcessor : BackgroundService
+{
+    private const int PageSize = 100;
+
+    private readonly IntakeStore _intake;
+    private readonly AccountStore _accounts;
+    private readonly TimelineStore _timeline;
+    private readonly DurableTaskClient _workflows;
+    private readonly IntakeOptions _options;
+    private readonly ILogger<IntakeProcessor> _logger;
+    private readonly SemaphoreSlim[] _shardLocks = Enumerable.Range(0, IntakeShards.Count).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+    private readonly SemaphoreSlim[] _signals = Enumerable.Range(0, IntakeShards.Count).Select(_ => new SemaphoreSlim(0, 1)).ToArray();
+    private long _processed;
+    private long _parked;
+
+    public IntakeProcessor(IntakeStore intake, AccountStore accounts, TimelineStore timeline, DurableTaskClient workflows, IntakeOptions options,
+        ILogger<IntakeProcessor> logger)
+    {
+        _intake = intake;
+        _accounts = accounts;
+        _timeline = timeline;
+        _workflows = workflows;
+        _options = options;
+        _logger = logger;
+    }
+
+    public long Processed => Interlocked.Read(ref _processed);
+
+    public long Parked => Interlocked.Read(ref _parked);
+
+    /// <summary>Wakes the shard's loop (called after a commit, so processing starts right after the answer).</summary>
+    public void Notify(int shard)
+    {
+        var signal = _signals[shard];
+        if (signal.CurrentCount == 0)
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    /// <summary>Processes every shard once (the Azure Functions timer trigger's entry point); returns the events done.</summary>
+    public async Task<int> ProcessAllOnceAsync(CancellationToken cancellationToken)
+    {
+        var counts = await Task.WhenAll(Enumerable.Range(0, IntakeShards.Count).Select(s => ProcessShardAsync(s, cancellationToken))).ConfigureAwait(false);
+        return counts.Sum(c => c.Done);
+    }
+
+    /// <summary>Processes a shard's pending events until it is empty or an event fails; says how many were done and whether one failed.</summary>
+    public async Task<(int Done, bool Blocked)> ProcessShardAsync(int shard, CancellationToken cancellationToken)
+    {
+        await _shardLocks[shard].WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var done = 0;
+            while (true)
+            {
+                var page = await _intake.ReadPendingAsync(shard, PageSize, cancellationToken).ConfigureAwait(false);
+                if (page.Count == 0)
+                {
+                    return (done, false);
+                }
+
+                foreach (var pending in page)
+                {
+                    if (!await ProcessOneAsync(pending, cancellationToken).ConfigureAwait(false))
+                    {
+                        return (done, true);
+                    }
+
+                    done++;
+                }
+            }
+        }
+        finally
+        {
+            _shardLocks[shard].Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.ProcessInBackground)
+        {
+            return;
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, IntakeShards.Count).Select(s => RunShardAsync(s, stoppingToken))).ConfigureAwait(false);
+    }
+
+    private async Task RunShardAsync(int shard, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = _options.SweepInterval;
+            try
+            {
+                var (_, blocked) = await ProcessShardAsync(shard, stoppingToken).ConfigureAwait(false);
+                if (blocked)
+                {
+                    wait = _options.RetryDelay;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogShardFailed(_logger, shard, ex);
+                wait = _options.RetryDelay;
+            }
+
+            try
+            {
+                await _signals[shard].WaitAsync(wait, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> ProcessOneAsync(PendingEvent pending, CancellationToken cancellationToken)
+    {
+        // Until the event is read, nothing of it may be kept: it may hold personal data.
+        var retained = string.Empty;
+        try
+        {
+            var canonicalEvent = CanonicalEventParser.ParseOrThrow(pending.Json);
+            var withoutPersonalData = canonicalEvent.Data is ContactUpserted contact
+                ? canonicalEvent with { Data = contact.WithoutPersonalData() }
+                : canonicalEvent;
+            retained = CanonicalEventJson.Serialize(withoutPersonalData);
+
+            await _accounts.ApplyAsync(canonicalEvent, cancellationToken).ConfigureAwait(false);
+            await _timeline.AppendAsync(canonicalEvent.AccountId, EventSummaries.For(withoutPersonalData), cancellationToken).ConfigureAwait(false);
+            foreach (var route in BusinessKey.RoutesFor(canonicalEvent))
+            {
+                await _workflows.RaiseEventAsync(
+                    route.Key.ToString(),
+                    WorkflowCatalog.CanonicalEventName,
+                    retained,
+                    new RaiseEventOptions
+                    {
+                        EventId = canonicalEvent.Id,
+                        StartOrchestratorName = WorkflowCatalog.OrchestratorFor(route.Key.Kind),
+                        StartInput = route.Key.ToString(),
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A stored event that no longer parses will never parse: park it at once instead of blocking its shard.
+            if (pending.Attempts + 1 >= _options.MaxProcessingAttempts || ex is FormatException)
+            {
+                LogParked(_logger, pending.EventId, pending.Attempts + 1, ex);
+                await _intake.ParkAsync(pending, retained, ex.GetType().Name + ": " + ex.Message, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _parked);
+                return true;
+            }
+
+            LogRetrying(_logger, pending.EventId, pending.Attempts + 1, ex);
+            await _intake.RecordFailureAsync(pending, ex.GetType().Name + ": " + ex.Message, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        await _intake.CompleteAsync(pending, retained, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _processed);
+        return true;
+    }
+
+    public override void Dispose()
+    {
+        foreach (var s in _shardLocks.Concat(_signals))
+        {
+            s.Dispose();
+        }
+
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Intake shard {Shard} failed; retrying")]
+    private static partial void LogShardFailed(ILogger logger, int shard, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} failed on attempt {Attempt}; the shard retries it before going on")]
+    private static partial void LogRetrying(ILogger logger, string eventId, int attempt, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {EventId} failed {Attempts} times and is parked as failed")]
+    private static partial void LogParked(ILogger logger, string eventId, int attempts, Exception exception);
+}

@@ -1,0 +1,175 @@
+// The durable intake: events are written here before the webhook answers, and processed from here afterwards.
+// Invariants:
+// - an event is Accepted only once both its rows are committed (one entity-group transaction per shard batch);
+// - the e| row of an event id is never written twice: a second Add fails 409 and the event is reported Duplicate;
+// - pending rows are read in RowKey order, which is arrival order within a shard;
+// - completing an event updates its e| row and deletes its q| row in one transaction, so an event is never left
+//   processed-but-pending or deleted-but-unrecorded.
+using Azure;
+using Azure.Core;
+using Azure.Data.Tables;
+using KamFlows.Durable.Storage;
+using KamFlows.Infrastructure.Storage;
+
+namespace KamFlows.Infrastructure.Intake.Storage;
+
+/// <summary>One event waiting in a shard, as read by the processor.</summary>
+public sealed record PendingEvent(int Shard, string PendingKey, string EventId, string WebhookSource, string Json, int Attempts, DateTimeOffset ReceivedAt);
+
+/// <summary>The intake table <c>{hub}Intake</c> with a group-committing writer per shard.</summary>
+public sealed class IntakeStore : IAsyncDisposable
+{
+    public const string TableName = "Intake";
+
+    /// <summary>Longest JSON one event may have: an entity is at most 1 MiB, stored as UTF-16.</summary>
+    public const int MaxEventJsonChars = IntakeRows.MaxEventJsonChars;
+
+    private readonly TableClient _table;
+    private readonly TimeProvider _clock;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ShardCommitter[] _committers;
+    private readonly Lazy<Task> _created;
+
+    public IntakeStore(ResolvedStorage storage, StorageRequestCounter counter, IntakeOptions options, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(counter);
+        ArgumentNullException.ThrowIfNull(options);
+        _table = LeanTableClient(storage, counter);
+        _clock = clock;
+        var arrivals = new ArrivalClock(clock);
+        _committers = Enumerable.Range(0, IntakeShards.Count)
+            .Select(shard => new ShardCommitter(shard, _table, options, arrivals, _stopping.Token)).ToArray();
+        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+    }
+
+    /// <summary>Entity-group transactions committed so far (for the benchmark and health).</summary>
+    public long Transactions => _committers.Sum(c => c.Transactions);
+
+    public Task EnsureCreatedAsync() => _created.Value;
+
+    /// <summary>
+    /// Stores the events durably (each batched with concurrent requests of its shard) and says, per event, whether it
+    /// was new or a duplicate. Throws if storage failed; then none of the events may be reported as accepted.
+    /// </summary>
+    public async Task<IReadOnlyList<IntakeOutcome>> AcceptAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        await EnsureCreatedAsync().ConfigureAwait(false);
+        var receivedAt = _clock.GetUtcNow();
+        var tasks = events.Select(e => _committers[IntakeShards.For(e.AccountId)].EnqueueAsync(e, receivedAt)).ToArray();
+        var dispositions = await Task.WhenAll(tasks).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return events.Select((e, i) => new IntakeOutcome(e.Id, dispositions[i])).ToList();
+    }
+
+    /// <summary>The oldest pending events of a shard, in arrival order.</summary>
+    public async Task<IReadOnlyList<PendingEvent>> ReadPendingAsync(int shard, int max, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync().ConfigureAwait(false);
+        var pk = IntakeShards.PartitionKey(shard);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {IntakeRows.PendingPrefix} and RowKey lt {IntakeRows.PendingEnd}");
+        var result = new List<PendingEvent>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            result.Add(new PendingEvent(shard, row.RowKey, IntakeRows.EventIdOfPendingKey(row.RowKey), row.GetString("Source"), IntakeRows.ReadJson(row),
+                row.GetInt32("Attempts") ?? 0, row.GetDateTimeOffset("ReceivedAt") ?? default));
+            if (result.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Marks the event processed, keeping <paramref name="retainedJson"/> (the event without personal data), and removes it from the pending list.</summary>
+    public Task CompleteAsync(PendingEvent pending, string retainedJson, CancellationToken cancellationToken) =>
+        FinishAsync(pending, IntakeRows.Processed, retainedJson, error: null, cancellationToken);
+
+    /// <summary>
+    /// Gives up on an event that failed too often, so the events behind it can be processed; it stays visible as failed,
+    /// keeping <paramref name="retainedJson"/> (the event without personal data; empty when it could not be read).
+    /// </summary>
+    public Task ParkAsync(PendingEvent pending, string retainedJson, string error, CancellationToken cancellationToken) =>
+        FinishAsync(pending, IntakeRows.Failed, retainedJson, error, cancellationToken);
+
+    /// <summary>Counts a failed processing attempt on the pending row.</summary>
+    public async Task RecordFailureAsync(PendingEvent pending, string error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var row = new TableEntity(IntakeShards.PartitionKey(pending.Shard), pending.PendingKey)
+        {
+            ["Attempts"] = pending.Attempts + 1,
+            ["LastError"] = Truncate(error),
+        };
+        try
+        {
+            await _table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Another host finished it meanwhile.
+        }
+    }
+
+    /// <summary>Status of an event id in the intake (pending, processed, failed), or null when never accepted.</summary>
+    public async Task<string?> GetStatusAsync(string accountId, string eventId, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync().ConfigureAwait(false);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(IntakeShards.PartitionKey(IntakeShards.For(accountId)), IntakeRows.EventKey(eventId),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value!.GetString("Status") : null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var committer in _committers)
+        {
+            await committer.StopAsync().ConfigureAwait(false);
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    // The intake's own client, without per-request logging, tracing and telemetry headers: it sends the most requests.
+    private static TableClient LeanTableClient(ResolvedStorage storage, StorageRequestCounter counter)
+    {
+        var options = new TableClientOptions();
+        options.Diagnostics.IsLoggingEnabled = false;
+        options.Diagnostics.IsDistributedTracingEnabled = false;
+        options.Diagnostics.IsTelemetryEnabled = false;
+        options.AddPolicy(counter.TablePolicy, HttpPipelinePosition.PerRetry);
+        var name = storage.TaskHub + TableName;
+        return storage.ConnectionString is { } cs
+            ? new TableServiceClient(cs, options).GetTableClient(name)
+            : new TableServiceClient(storage.TableServiceUri!, storage.Credential!, options).GetTableClient(name);
+    }
+
+    private async Task FinishAsync(PendingEvent pending, string status, string json, string? error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var pk = IntakeShards.PartitionKey(pending.Shard);
+        var eventRow = new TableEntity(pk, IntakeRows.EventKey(pending.EventId))
+        {
+            ["Status"] = status,
+            ["FinishedAt"] = _clock.GetUtcNow(),
+            ["Error"] = error is null ? null : Truncate(error),
+        };
+        IntakeRows.WriteJson(eventRow, json);
+        try
+        {
+            await _table.SubmitTransactionAsync(
+            [
+                new TableTransactionAction(TableTransactionActionType.UpdateMerge, eventRow, ETag.All),
+                new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, pending.PendingKey), ETag.All),
+            ], cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404)
+        {
+            // Another host finished the same event first: its outcome stands.
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 4000 ? text : text[..4000];
+}

@@ -1,0 +1,114 @@
+// Account timelines in {hub}Timeline: partition = account id, RowKey = {timeTicks:D19}|{referenceId}, so a partition
+// reads in time order. Invariants: appends are upserts of a key derived from the entry itself, so a re-processed event
+// or a re-run activity writes the same row again instead of a second one; no row carries personal data, and
+// EraseContactAsync rewrites every entry about an erased person without their name.
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using KamFlows.Domain.Contacts;
+using KamFlows.Infrastructure.Storage;
+
+namespace KamFlows.Infrastructure.Timeline;
+
+/// <summary>Reads and writes account timelines.</summary>
+public sealed class TimelineStore : ITimelineWriter
+{
+    public const string TableName = "Timeline";
+
+    private readonly TableClient _table;
+    private readonly Lazy<Task> _created;
+
+    public TimelineStore(StorageClients clients)
+    {
+        ArgumentNullException.ThrowIfNull(clients);
+        _table = clients.Table(TableName);
+        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
+    }
+
+    public async Task AppendAsync(string accountId, TimelineEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await _created.Value.ConfigureAwait(false);
+        var row = new TableEntity(accountId, RowKey(entry.Time, entry.ReferenceId))
+        {
+            ["Time"] = entry.Time,
+            ["Origin"] = entry.Origin.ToString(),
+            ["Kind"] = entry.Kind,
+            ["Summary"] = entry.Summary,
+            ["SourceKey"] = entry.SourceKey,
+            ["ReferenceId"] = entry.ReferenceId,
+            ["ContactId"] = entry.ContactId,
+        };
+        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The account's entries, oldest first; at most <paramref name="max"/>, from <paramref name="from"/> on when given.</summary>
+    public async Task<IReadOnlyList<TimelineEntry>> ReadAsync(string accountId, DateTimeOffset? from, int max, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var filter = from is { } f
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {Ticks(f)}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {accountId}");
+        var entries = new List<TimelineEntry>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(ToEntry(row));
+            if (entries.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Blanks an erased person in every entry about them; returns how many entries were rewritten.</summary>
+    public async Task<int> EraseContactAsync(string accountId, string contactId, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var rewritten = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and ContactId eq {contactId}");
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var summary = TimelineSummaries.ForErasedContact(row.GetString("Kind"), contactId);
+            if (summary == row.GetString("Summary"))
+            {
+                continue;
+            }
+
+            row["Summary"] = summary;
+            try
+            {
+                await _table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                rewritten++;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Rewritten concurrently by a re-processed event; the next erasure pass or this one's caller retries.
+                throw new InvalidOperationException($"Timeline entry {row.RowKey} of {accountId} changed during erasure of {contactId}; retry.", ex);
+            }
+        }
+
+        return rewritten;
+    }
+
+    private static string RowKey(DateTimeOffset time, string referenceId) => Ticks(time) + "|" + referenceId;
+
+    private static string Ticks(DateTimeOffset time) => time.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+
+    private static TimelineEntry ToEntry(TableEntity row) => new(
+        row.GetDateTimeOffset("Time") ?? default,
+        Enum.TryParse<TimelineOrigin>(row.GetString("Origin"), out var origin) ? origin : TimelineOrigin.Received,
+        row.GetString("Kind") ?? string.Empty,
+        row.GetString("Summary") ?? string.Empty,
+        row.GetString("SourceKey"),
+        row.GetString("ReferenceId") ?? string.Empty,
+        row.GetString("ContactId"));
+}
+
+/// <summary>Text of entries whose subject was erased: they keep what happened, not who.</summary>
+internal static class TimelineSummaries
+{
+    public static string ForErasedContact(string? kind, string contactId) =>
+        $"{kind ?? "event"} about contact {contactId} ({Contact.ErasedName})";
+}
