@@ -2,6 +2,8 @@ using KamFlows.Durable;
 using KamFlows.Durable.Storage;
 using KamFlows.Host.Functions;
 using KamFlows.Host.Health;
+using KamFlows.Host.Management;
+using KamFlows.Host.Webhooks;
 using KamFlows.Infrastructure.Storage;
 
 namespace KamFlows.Host;
@@ -22,6 +24,10 @@ public static class HostComposition
                 storage.ApplyTo(o);
                 o.RunBackgroundLoops = runLoops;
             });
+        Infrastructure.Planning.PlanningServiceCollectionExtensions.AddUpcomingActionsTable(Workflows.WorkflowsServiceCollectionExtensions.AddKamFlowsWorkflows(services, configuration));
+        services.AddWebhooks(configuration);
+        services.AddManagement(configuration);
+        Email.EmailHostExtensions.AddKamFlowsEmail(services, configuration, runLoops);
         return services;
     }
 
@@ -31,6 +37,9 @@ public static class HostComposition
         app.UseStatusCodePages();
         app.MapHealth();
         app.MapFunctionsInvocations();
+        app.MapWebhooks();
+        app.MapManagement();
+        Email.EmailHostExtensions.MapKamFlowsEmail(app);
         return app;
     }
 }

@@ -1,0 +1,119 @@
+using KamFlows.DevStorage;
+using KamFlows.Host.Management;
+using KamFlows.Infrastructure.Notifications;
+using KamFlows.Infrastructure.Notifications.Api;
+using KamFlows.Infrastructure.Notifications.Digests;
+using KamFlows.Infrastructure.Notifications.Invites;
+using KamFlows.Infrastructure.Notifications.Outbox;
+using KamFlows.Infrastructure.Notifications.Senders;
+using KamFlows.Infrastructure.Notifications.Templates;
+using KamFlows.Infrastructure.Storage;
+using KamFlows.Workflows.Notifications;
+using KamFlows.Workflows.Ports;
+using Microsoft.Extensions.Options;
+
+namespace KamFlows.Host.Email;
+
+/// <summary>Wires email into the host: outbox, sender (SendGrid or the local sink), templates, digests, endpoints.</summary>
+public static class EmailHostExtensions
+{
+    public static IServiceCollection AddKamFlowsEmail(this IServiceCollection services, IConfiguration configuration, bool runLoops)
+    {
+        services.AddOptions<EmailOptions>()
+            .Bind(configuration.GetSection(EmailOptions.Section))
+            .PostConfigure<IHostEnvironment>((o, env) => o.LocalSinkFolder ??= DefaultSinkFolder(env))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value);
+
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton(sp => new OutboxStore(sp.GetRequiredService<StorageClients>().Table("Outbox"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TouchBudget(sp.GetRequiredService<StorageClients>().Table("Outbox")));
+        services.AddSingleton<INotificationOutbox, TableNotificationOutbox>();
+        services.AddSingleton<DigestSchedule>();
+        services.AddSingleton(sp => new RecipientDirectory(sp.GetRequiredService<StorageClients>().Table("EmailRecipients"), sp.GetRequiredService<DigestSchedule>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => NotificationTemplates.Load(sp.GetRequiredService<EmailOptions>().TemplateOverrideFolder));
+        services.AddSingleton(sp => new DigestComposer(sp.GetRequiredService<NotificationTemplates>().Terms));
+        services.AddSingleton<CalendarInviteWriter>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<EmailOptions>();
+            var key = string.IsNullOrEmpty(options.UnsubscribeSigningKey)
+                ? sp.GetRequiredService<RecipientDirectory>().GetOrCreateSigningKeyAsync(CancellationToken.None).GetAwaiter().GetResult() // Once, at start-up (EmailStartup resolves it).
+                : System.Text.Encoding.UTF8.GetBytes(options.UnsubscribeSigningKey);
+            return new UnsubscribeLinks(key, options.PublicBaseUrl);
+        });
+        services.AddSingleton<IEmailSender>(sp =>
+        {
+            var options = sp.GetRequiredService<EmailOptions>();
+            return options.UsesSendGrid
+                ? new SendGridEmailSender(SendGridHttp.CreateClient(), options)
+                : new LocalSinkEmailSender(options.LocalSinkFolder!, options, sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddSingleton<NotificationRenderer>();
+        services.AddSingleton(sp => new OutboxSender(sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<IEmailSender>(), sp.GetRequiredService<NotificationRenderer>(),
+            sp.GetRequiredService<RecipientDirectory>(), sp.GetRequiredService<TouchBudget>(), sp.GetRequiredService<EmailOptions>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OutboxSender>>()));
+        services.AddSingleton(sp => sp.GetService<IUpcomingActions>() is { } upcoming
+            ? new EmailDelivery(sp.GetRequiredService<OutboxSender>(), new DigestScheduler(sp.GetRequiredService<RecipientDirectory>(), sp.GetRequiredService<INotificationOutbox>(),
+                upcoming, sp.GetRequiredService<DigestComposer>(), sp.GetRequiredService<DigestSchedule>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<DigestScheduler>>(), sp.GetService<IPipelineFigures>(), sp.GetService<IAccountReader>()))
+            : new EmailDelivery(sp.GetRequiredService<OutboxSender>(), null));
+        services.AddHostedService<EmailStartup>();
+        if (runLoops)
+        {
+            services.AddHostedService<EmailDeliveryService>();
+        }
+
+        return services;
+    }
+
+    public static WebApplication MapKamFlowsEmail(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapEmailApi(app.Services.GetRequiredService<ApiKeyFilter>());
+        return app;
+    }
+
+    /// <summary><c>.kamflows/outbox</c> in the repository when running from it, else under the content root.</summary>
+    private static string DefaultSinkFolder(IHostEnvironment env)
+    {
+        try
+        {
+            return Path.Combine(RepositoryRoot.Find(), ".kamflows", "outbox");
+        }
+        catch (InvalidOperationException)
+        {
+            return Path.Combine(env.ContentRootPath, ".kamflows", "outbox");
+        }
+    }
+
+    private sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EmailOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}
+
+/// <summary>Start-up checks: templates parse and render (else start-up fails naming file and line), tables exist, the signing key is loaded.</summary>
+internal sealed partial class EmailStartup(IServiceProvider services, ILogger<EmailStartup> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = services.GetRequiredService<NotificationTemplates>();
+        await services.GetRequiredService<OutboxStore>().EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<RecipientDirectory>().EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        _ = services.GetRequiredService<UnsubscribeLinks>();
+        var options = services.GetRequiredService<EmailOptions>();
+        LogMode(logger, options.UsesSendGrid ? "SendGrid" + (options.SandboxMode ? " (sandbox mode)" : string.Empty) : "the local sink in " + options.LocalSinkFolder,
+            services.GetRequiredService<EmailDelivery>().DigestsEnabled ? "on" : "off (no IUpcomingActions registered)");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 5130, Level = LogLevel.Information, Message = "Email goes through {Mode}; digests {Digests}")]
+    private static partial void LogMode(ILogger logger, string mode, string digests);
+}
