@@ -21,7 +21,7 @@ public sealed class CustomHandlerTests(PublishedHost published) : IClassFixture<
     {
         Assert.True(File.Exists(Path.Combine(published.Folder, "host.json")), published.PublishOutput);
         Assert.True(File.Exists(Path.Combine(published.Folder, "KamFlows.Host.dll")));
-        foreach (var function in new[] { "api", "kamflows-work", "kamflows-timers" })
+        foreach (var function in new[] { "api", "kamflows-work", "kamflows-timers", "kamflows-intake", "kamflows-email" })
         {
             var json = JsonNode.Parse(File.ReadAllText(Path.Combine(published.Folder, function, "function.json")))!;
             Assert.NotEmpty(json["bindings"]!.AsArray());
@@ -118,6 +118,50 @@ public sealed class CustomHandlerTests(PublishedHost published) : IClassFixture<
         }
 
         Assert.Equal(HttpStatusCode.OK, (await handler.Http.GetAsync("/api/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ForwardedWebhook_ThenIntakeAndEmailTimerInvocations_StartTheAccountWorkflow()
+    {
+        var (hub, cs) = (Names.TaskHub("fn"), await SharedAzurite.ConnectionStringAsync());
+        var secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var settings = Settings(cs, hub);
+        settings["KamFlows__Webhooks__Secrets__events"] = secret;
+        using var handler = await published.StartAsCustomHandlerAsync(settings);
+        await using var client = await DurableTestHost.StartAsync(_ => { }, o => o.RunBackgroundLoops = false, taskHub: hub);
+
+        // The Functions host forwards /api/... with the raw body, so the signature computed over it verifies.
+        var body = $$$"""{"specversion":"1.0","id":"evt-fn-1","source":"/crm","type":"kam.account.upserted","time":"{{{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}}","data":{"account_id":"ACME","name":"Acme Oy","kam":{"email":"anna@kamflows.example","time_zone":"Europe/Helsinki","locale":"fi"},"head":{"email":"head@kamflows.example","time_zone":"Europe/Helsinki","locale":"en"},"currency":"EUR"}}""";
+        var accepted = await handler.Http.SendAsync(SignedCloudEvent(body, secret));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Null(await client.Client.GetInstanceAsync("account:ACME")); // Loops are off: nothing happens until a trigger fires.
+
+        var intake = await InvokeAsync(handler, "kamflows-intake", TimerPayload());
+        Assert.Equal(HttpStatusCode.OK, intake.StatusCode);
+        Assert.Contains("processed 1 intake event", (await intake.Content.ReadFromJsonAsync<JsonObject>())!["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(await client.Client.GetInstanceAsync("account:ACME"));
+
+        await DeliverQueueAsync(handler, new QueueClient(cs, hub + "-work"), metadataAsStrings: false);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await client.Client.GetInstanceAsync("account:ACME"))!.RuntimeStatus);
+
+        var email = await InvokeAsync(handler, "kamflows-email", TimerPayload());
+        Assert.Equal(HttpStatusCode.OK, email.StatusCode);
+    }
+
+    private static HttpRequestMessage SignedCloudEvent(string body, string secret)
+    {
+        var id = "msg_" + Guid.NewGuid().ToString("N");
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        var signature = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes($"{id}.{ts}.{body}")));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/events")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/cloudevents+json"),
+        };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", ts);
+        request.Headers.Add("webhook-signature", "v1," + signature);
+        return request;
     }
 
     private static Dictionary<string, string> Settings(string cs, string hub) => new()

@@ -4,6 +4,8 @@
 // A failed invocation answers 500, so the Functions host retries the message and finally moves it to its poison queue.
 using System.Text.Json.Nodes;
 using KamFlows.Durable.Worker;
+using KamFlows.Infrastructure.Intake;
+using KamFlows.Infrastructure.Notifications;
 
 namespace KamFlows.Host.Functions;
 
@@ -12,6 +14,8 @@ public static partial class FunctionsEndpoints
     /// <summary>Function folder names: they must match src/KamFlows.Host/Functions/Definitions/*.</summary>
     public const string WorkQueueFunction = "kamflows-work";
     public const string TimersFunction = "kamflows-timers";
+    public const string IntakeFunction = "kamflows-intake";
+    public const string EmailFunction = "kamflows-email";
 
     public static bool IsFunctionsMode => Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is not null;
 
@@ -36,6 +40,20 @@ public static partial class FunctionsEndpoints
             {
                 var fired = await timers.FireDueAsync(ct);
                 return FunctionsResponse.Ok($"fired {fired} due timer(s)");
+            })).ExcludeFromDescription();
+
+        app.MapPost("/" + IntakeFunction, (JsonNode? body, IntakeProcessor intake, ILoggerFactory logs, CancellationToken ct) =>
+            InvokeAsync(IntakeFunction, body, logs, async _ =>
+            {
+                var processed = await intake.ProcessAllOnceAsync(ct);
+                return FunctionsResponse.Ok($"processed {processed} intake event(s)");
+            })).ExcludeFromDescription();
+
+        app.MapPost("/" + EmailFunction, (JsonNode? body, EmailDelivery email, ILoggerFactory logs, CancellationToken ct) =>
+            InvokeAsync(EmailFunction, body, logs, async _ =>
+            {
+                var next = await email.RunOnceAsync(ct);
+                return FunctionsResponse.Ok($"email round done; next due {next?.ToString("O") ?? "none"}");
             })).ExcludeFromDescription();
 
         return app;
