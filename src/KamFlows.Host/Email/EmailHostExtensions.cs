@@ -32,6 +32,7 @@ public static class EmailHostExtensions
         services.AddSingleton<INotificationOutbox, TableNotificationOutbox>();
         services.AddSingleton<DigestSchedule>();
         services.AddSingleton(sp => new RecipientDirectory(sp.GetRequiredService<StorageClients>().Table("EmailRecipients"), sp.GetRequiredService<DigestSchedule>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<KamFlows.Infrastructure.Intake.IAccountTeamListener, DigestTeamListener>(); // KAMs and heads get digests once their account arrives.
         services.AddSingleton(sp => NotificationTemplates.Load(sp.GetRequiredService<EmailOptions>().TemplateOverrideFolder));
         services.AddSingleton(sp => new DigestComposer(sp.GetRequiredService<NotificationTemplates>().Terms));
         services.AddSingleton<CalendarInviteWriter>();

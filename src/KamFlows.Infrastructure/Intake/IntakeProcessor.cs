@@ -5,7 +5,8 @@
 // - every step is idempotent (account store by event marks, timeline by key, workflows by EventId), and the pending
 //   row is deleted only after all steps succeeded, so a crash at any point only causes a harmless repeat;
 // - every route gets signal-with-start: an event that arrives before the one that "starts" its object (an
-//   acknowledgement before the proposal was sent) starts the instance, which holds it until it can use it;
+//   acknowledgement before the proposal was sent) starts the instance, which holds it until it can use it; an event that
+//   starts its object also restarts a finished instance (a proposal revised after it expired);
 // - personal data leaves the intake when the event is processed: only the event without it is kept.
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
@@ -28,6 +29,8 @@ public sealed partial class IntakeProcessor : BackgroundService
     private readonly AccountStore _accounts;
     private readonly TimelineStore _timeline;
     private readonly DurableTaskClient _workflows;
+    private readonly KamFlows.Workflows.Ports.IAccountReader _reader;
+    private readonly IAccountTeamListener[] _teamListeners;
     private readonly IntakeOptions _options;
     private readonly ILogger<IntakeProcessor> _logger;
     private readonly SemaphoreSlim[] _shardLocks = Enumerable.Range(0, IntakeShards.Count).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
@@ -36,12 +39,14 @@ public sealed partial class IntakeProcessor : BackgroundService
     private long _parked;
 
     public IntakeProcessor(IntakeStore intake, AccountStore accounts, TimelineStore timeline, DurableTaskClient workflows, IntakeOptions options,
-        ILogger<IntakeProcessor> logger)
+        ILogger<IntakeProcessor> logger, KamFlows.Workflows.Ports.IAccountReader reader, IEnumerable<IAccountTeamListener> teamListeners)
     {
         _intake = intake;
         _accounts = accounts;
         _timeline = timeline;
         _workflows = workflows;
+        _reader = reader;
+        _teamListeners = [.. teamListeners];
         _options = options;
         _logger = logger;
     }
@@ -164,6 +169,15 @@ public sealed partial class IntakeProcessor : BackgroundService
 
             await _accounts.ApplyAsync(canonicalEvent, cancellationToken).ConfigureAwait(false);
             await _timeline.AppendAsync(canonicalEvent.AccountId, EventSummaries.For(withoutPersonalData), cancellationToken).ConfigureAwait(false);
+            if (canonicalEvent.Data is AccountUpserted && _teamListeners.Length > 0
+                && await _reader.GetProfileAsync(canonicalEvent.AccountId, cancellationToken).ConfigureAwait(false) is { } profile)
+            {
+                foreach (var listener in _teamListeners)
+                {
+                    await listener.AccountTeamChangedAsync(profile, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             foreach (var route in BusinessKey.RoutesFor(canonicalEvent))
             {
                 await _workflows.RaiseEventAsync(
@@ -175,6 +189,7 @@ public sealed partial class IntakeProcessor : BackgroundService
                         EventId = canonicalEvent.Id,
                         StartOrchestratorName = WorkflowCatalog.OrchestratorFor(route.Key.Kind),
                         StartInput = route.Key.ToString(),
+                        RestartIfCompleted = route.StartsIfAbsent, // A new version or cycle of a finished object starts it again.
                     },
                     cancellationToken).ConfigureAwait(false);
             }
