@@ -27,6 +27,7 @@ public static class HostComposition
         Infrastructure.Planning.PlanningServiceCollectionExtensions.AddUpcomingActionsTable(Workflows.WorkflowsServiceCollectionExtensions.AddKamFlowsWorkflows(services, configuration));
         services.AddWebhooks(configuration);
         services.AddManagement(configuration);
+        services.AddSingleton<Infrastructure.Notifications.Digests.IPipelineFigures, Infrastructure.Accounts.AccountPipelineFigures>(); // The head's report shows each KAM's open pipeline.
         Email.EmailHostExtensions.AddKamFlowsEmail(services, configuration, runLoops);
         return services;
     }
