@@ -54,7 +54,7 @@ public static class EmailHostExtensions
         services.AddSingleton<NotificationRenderer>();
         services.AddSingleton(sp => new OutboxSender(sp.GetRequiredService<OutboxStore>(), sp.GetRequiredService<IEmailSender>(), sp.GetRequiredService<NotificationRenderer>(),
             sp.GetRequiredService<RecipientDirectory>(), sp.GetRequiredService<TouchBudget>(), sp.GetRequiredService<EmailOptions>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<OutboxSender>>()));
+            sp.GetRequiredService<ILogger<OutboxSender>>(), timeline: sp.GetService<Infrastructure.Timeline.ITimelineWriter>()));
         services.AddSingleton(sp => sp.GetService<IUpcomingActions>() is { } upcoming
             ? new EmailDelivery(sp.GetRequiredService<OutboxSender>(), new DigestScheduler(sp.GetRequiredService<RecipientDirectory>(), sp.GetRequiredService<INotificationOutbox>(),
                 upcoming, sp.GetRequiredService<DigestComposer>(), sp.GetRequiredService<DigestSchedule>(), sp.GetRequiredService<TimeProvider>(),

@@ -24,6 +24,7 @@ public sealed partial class OutboxSender
 {
     private const int Parallelism = 8;
 
+    private readonly Timeline.ITimelineWriter? _timeline;
     private readonly OutboxStore _store;
     private readonly IEmailSender _sender;
     private readonly NotificationRenderer _renderer;
@@ -35,8 +36,9 @@ public sealed partial class OutboxSender
     private readonly string _senderId;
 
     public OutboxSender(OutboxStore store, IEmailSender sender, NotificationRenderer renderer, RecipientDirectory recipients, TouchBudget budget,
-        EmailOptions options, TimeProvider time, ILogger<OutboxSender> logger, string? senderId = null)
+        EmailOptions options, TimeProvider time, ILogger<OutboxSender> logger, string? senderId = null, Timeline.ITimelineWriter? timeline = null)
     {
+        _timeline = timeline;
         _store = store;
         _sender = sender;
         _renderer = renderer;
@@ -206,7 +208,11 @@ public sealed partial class OutboxSender
         switch (outcome)
         {
             case SendOutcome.Accepted accepted:
-                await FinishAsync(sending, sending with { Status = OutboxStatus.Sent, SentAt = now, ProviderMessageId = accepted.ProviderMessageId, LastError = null }, ct).ConfigureAwait(false);
+                if (await FinishAsync(sending, sending with { Status = OutboxStatus.Sent, SentAt = now, ProviderMessageId = accepted.ProviderMessageId, LastError = null }, ct).ConfigureAwait(false) is not null)
+                {
+                    await RecordOnTimelineAsync(sending.Request, now, ct).ConfigureAwait(false);
+                }
+
                 LogSent(_logger, sending.NotificationId, sending.Request.Kind, _sender.Name, accepted.ProviderMessageId);
                 tally.Sent();
                 break;
@@ -296,6 +302,30 @@ public sealed partial class OutboxSender
             await probe(message, stage).ConfigureAwait(false);
         }
     }
+
+    /// <summary>What KamFlows caused goes on the account's timeline (digests concern no single account). Best effort: the mail is already out.</summary>
+    private async Task RecordOnTimelineAsync(NotificationRequest r, DateTimeOffset sentAt, CancellationToken ct)
+    {
+        if (_timeline is null || r.AccountId == "*")
+        {
+            return;
+        }
+
+        try
+        {
+            var entry = new Timeline.TimelineEntry(sentAt, Timeline.TimelineOrigin.Caused, r.Kind.ToString(),
+                $"{r.Kind} sent to the {r.Recipient.Role switch { RecipientRole.Kam => "KAM", RecipientRole.Head => "head", _ => "client contact" }}",
+                r.SourceKey, r.NotificationId, r.Recipient.ContactId);
+            await _timeline.AppendAsync(r.AccountId, entry, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogTimelineFailed(_logger, ex, r.NotificationId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} was sent but could not be added to the account timeline")]
+    private static partial void LogTimelineFailed(ILogger logger, Exception exception, string notificationId);
 
     [LoggerMessage(EventId = 5100, Level = LogLevel.Information, Message = "Email {NotificationId} ({Kind}) sent through {Provider} as {ProviderMessageId}")]
     private static partial void LogSent(ILogger logger, string notificationId, NotificationKind kind, string provider, string? providerMessageId);
