@@ -48,6 +48,12 @@ public static class CanonicalEventParser
             utf8Json = utf8Json[Utf8ByteOrderMark.Length..];
         }
 
+        // The JSON reader checks UTF-8 inside strings only when a string is read, and then throws: check it here.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
+        {
+            return CanonicalEventParseResult.Invalid([new EventValidationError("$", "is not valid UTF-8")]);
+        }
+
         try
         {
             using var document = JsonDocument.Parse(utf8Json, DocumentOptions);

@@ -39,6 +39,19 @@ public sealed class CanonicalEventParserRobustnessTests
     }
 
     [Fact]
+    public void Parse_InvalidUtf8InsideAString_IsAnErrorNotAnException()
+    {
+        var json = Encoding.UTF8.GetBytes(CanonicalEventSamples.ByType.First().Value);
+        var at = Array.IndexOf(json, (byte)'/'); // Inside the "source" string of every sample.
+        json[at] = 0xC3; // A lead byte with no continuation.
+
+        var result = CanonicalEventParser.Parse(json.AsMemory());
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Errors, e => e.Message.Contains("UTF-8", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_Utf8WithByteOrderMark_Accepted()
     {
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(CanonicalEventSamples.ByType[CanonicalEventTypes.ContactErased])).ToArray();
