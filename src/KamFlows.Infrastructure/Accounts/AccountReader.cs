@@ -18,7 +18,7 @@ public sealed class AccountReader(AccountStore store) : IAccountReader
     public async Task<AccountProfile?> GetProfileAsync(string accountId, CancellationToken cancellationToken)
     {
         var account = await GetAccountAsync(accountId, cancellationToken).ConfigureAwait(false);
-        return account is null ? null : ToProfile(account);
+        return account is null ? null : ProfileMapping.ToProfile(account);
     }
 
     /// <summary>The account from its latest kam.account.upserted, or null when none arrived yet.</summary>
@@ -37,8 +37,7 @@ public sealed class AccountReader(AccountStore store) : IAccountReader
         {
             if (ParseData<ContactUpserted>(row) is { } d)
             {
-                contacts.Add(new ContactProfile(d.ContactId, d.AccountId, d.Name, d.Email?.Value, WireName.Of(d.Role), WireName.Of(d.Influence),
-                    WireName.Of(d.Attitude), row.GetBoolean("Erased") == true));
+                contacts.Add(ProfileMapping.ToProfile(d, row.GetBoolean("Erased") == true));
             }
         }
 
@@ -61,16 +60,7 @@ public sealed class AccountReader(AccountStore store) : IAccountReader
         }
 
         var row = personal.Value!;
-        DateOnly? birthday = null;
-        var hasYear = false;
-        if (Birthday.TryParse(row.GetString("Birthday"), out var b))
-        {
-            // Without a year, 2000 (a leap year) keeps 29 February representable.
-            birthday = new DateOnly(b.Year ?? 2000, b.Day.Month, b.Day.Day);
-            hasYear = b.Year is not null;
-        }
-
-        return new ContactPersonalFacts(contactId, birthday, hasYear, PersonalDataColumns.Hobbies(row));
+        return ProfileMapping.ToFacts(contactId, Birthday.TryParse(row.GetString("Birthday"), out var b) ? b : null, PersonalDataColumns.Hobbies(row));
     }
 
     /// <summary>The decision-making unit without personal data.</summary>
@@ -153,18 +143,4 @@ public sealed class AccountReader(AccountStore store) : IAccountReader
     private static T? ParseData<T>(TableEntity row)
         where T : class, ICanonicalEventData =>
         row.GetString("Event") is { } json && CanonicalEventParser.Parse(json) is { IsValid: true } parsed ? parsed.Event.Data as T : null;
-
-    private static AccountProfile ToProfile(Account a) => new(
-        a.Id, a.Name, a.Currency.Code, ToProfile(a.Kam), ToProfile(a.Head), a.PriceFloor?.Amount, a.AllowsDirectReferenceRequests, a.IsKeyAccount,
-        a.AssignedGroups.Select(g => WireName.Of(g)).ToList(), a.Bonds.Select(b => WireName.Of(b)).ToList());
-
-    private static TeamMemberProfile ToProfile(TeamMember m) => new(
-        m.Email.Value,
-        m.Name,
-        m.Locale.Tag,
-        m.TimeZone.Id,
-        m.Calendar.WorkingDays.Order().Select(WireName.OfDay).ToList(),
-        JsonText.Format(m.Calendar.Hours.Opens),
-        JsonText.Format(m.Calendar.Hours.Closes),
-        m.Calendar.Holidays.Order().Select(h => new DateOnly(h.Year, h.Month, h.Day)).ToList());
 }

@@ -5,8 +5,7 @@
 // - every step is idempotent (account store by event marks, timeline by key, workflows by EventId), and the pending
 //   row is deleted only after all steps succeeded, so a crash at any point only causes a harmless repeat;
 // - every route gets signal-with-start: an event that arrives before the one that "starts" its object (an
-//   acknowledgement before the proposal was sent) starts the instance, which holds it until it can use it; an event that
-//   starts its object also restarts a finished instance (a proposal revised after it expired);
+//   acknowledgement before the proposal was sent) starts the instance, which holds it until it can use it (WorkflowRouting);
 // - personal data leaves the intake when the event is processed: only the event without it is kept.
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
@@ -178,20 +177,9 @@ public sealed partial class IntakeProcessor : BackgroundService
                 }
             }
 
-            foreach (var route in BusinessKey.RoutesFor(canonicalEvent))
+            foreach (var (instanceId, options) in WorkflowRouting.Deliveries(canonicalEvent))
             {
-                await _workflows.RaiseEventAsync(
-                    route.Key.ToString(),
-                    WorkflowCatalog.CanonicalEventName,
-                    retained,
-                    new RaiseEventOptions
-                    {
-                        EventId = canonicalEvent.Id,
-                        StartOrchestratorName = WorkflowCatalog.OrchestratorFor(route.Key.Kind),
-                        StartInput = route.Key.ToString(),
-                        RestartIfCompleted = route.StartsIfAbsent, // A new version or cycle of a finished object starts it again.
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                await _workflows.RaiseEventAsync(instanceId, WorkflowCatalog.CanonicalEventName, retained, options, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -44,16 +44,18 @@ public sealed class WorkflowDriver
     public async Task<IReadOnlyList<string>> DeliverAsync(string canonicalEventJson, IReadOnlyCollection<string>? keys = null, CancellationToken cancellationToken = default)
     {
         var canonical = CanonicalEventParser.ParseOrThrow(canonicalEventJson);
-        var targets = keys is { Count: > 0 } ? [.. keys] : BusinessKey.RoutesFor(canonical).Select(r => r.Key.ToString()).ToList();
+        var routes = WorkflowRouting.Deliveries(canonical).ToDictionary(d => d.InstanceId, d => d.Options, StringComparer.Ordinal);
+        var targets = keys is { Count: > 0 } ? [.. keys] : routes.Keys.ToList();
         foreach (var key in targets)
         {
             var before = (await StatusAsync(key, cancellationToken).ConfigureAwait(false))?.EventsReceived ?? 0;
-            await _client.RaiseEventAsync(key, WorkflowCatalog.CanonicalEventName, canonicalEventJson, new RaiseEventOptions
+            var options = routes.GetValueOrDefault(key) ?? new RaiseEventOptions
             {
                 StartOrchestratorName = WorkflowCatalog.OrchestratorFor(BusinessKey.Parse(key).Kind),
                 StartInput = key,
                 EventId = canonical.Id,
-            }, cancellationToken).ConfigureAwait(false);
+            };
+            await _client.RaiseEventAsync(key, WorkflowCatalog.CanonicalEventName, canonicalEventJson, options, cancellationToken).ConfigureAwait(false);
             _instances.Add(key);
             await WaitAsync(key, s => s.EventsReceived > before, $"to apply {canonical.Type} {canonical.Id}", cancellationToken).ConfigureAwait(false);
         }
