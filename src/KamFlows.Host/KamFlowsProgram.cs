@@ -12,6 +12,12 @@ public static partial class KamFlowsProgram
 
     public static async Task<int> MainAsync(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && Cli.Cli.IsVerb(args[0]))
+        {
+            return await Cli.Cli.RunAsync(args, Console.Out, Console.Error);
+        }
+
         var builder = WebApplication.CreateBuilder(args);
         var functionsPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
         if (functionsPort is not null)

@@ -1,0 +1,49 @@
+using KamFlows.Durable;
+using KamFlows.Workflows;
+
+namespace KamFlows.Host.Cli;
+
+/// <summary><c>replay-check</c>: replays recorded histories against this build's workflows before deploying it.</summary>
+public static class ReplayCheckCommand
+{
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length == 0)
+        {
+            throw new CliException($"replay-check needs at least one history file or folder.\n\n{Cli.Usage}");
+        }
+
+        var files = args.SelectMany(a => Directory.Exists(a) ? Directory.EnumerateFiles(a, "*.json", SearchOption.AllDirectories)
+            : File.Exists(a) ? [a] : throw new CliException($"'{a}' is neither a file nor a folder.")).Order(StringComparer.Ordinal).ToList();
+        var registry = WorkflowsRegistration.Register(new DurableTaskRegistry());
+        var failures = 0;
+        foreach (var file in files)
+        {
+            RecordedHistory history;
+            try
+            {
+                history = RecordedHistory.Load(file);
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+            {
+                error.WriteLine($"FAIL {file}: not a recorded history ({ex.Message})");
+                failures++;
+                continue;
+            }
+
+            var result = HistoryReplayChecker.Check(registry, history);
+            if (result.IsDeterministic)
+            {
+                output.WriteLine($"ok   {file} ({history.Orchestrator} v{history.Version}, {history.Events.Count} events)");
+            }
+            else
+            {
+                error.WriteLine($"FAIL {file}: {result.Problem}");
+                failures++;
+            }
+        }
+
+        output.WriteLine($"{files.Count - failures} of {files.Count} histories replay cleanly.");
+        return failures == 0 ? 0 : 1;
+    }
+}

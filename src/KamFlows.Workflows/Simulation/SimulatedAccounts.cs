@@ -1,0 +1,67 @@
+using KamFlows.Domain.Events;
+using KamFlows.Domain.Events.Data;
+using KamFlows.Workflows.Ports;
+
+namespace KamFlows.Workflows.Simulation;
+
+/// <summary>
+/// Account state for a simulation, kept in memory from the scenario's events the way intake keeps it in tables:
+/// profiles from account.upserted, the DMU from contact.upserted (personal data apart, erased on contact.erased),
+/// revenue from revenue.reported. Later events win over earlier ones by their time.
+/// </summary>
+public sealed class SimulatedAccounts : IAccountReader
+{
+    private readonly Dictionary<string, AccountProfile> _profiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Account, string Contact), ContactProfile> _contacts = [];
+    private readonly Dictionary<(string Account, string Contact), ContactPersonalFacts> _personal = [];
+    private readonly Dictionary<(string Account, DateOnly Start, DateOnly End), (decimal Amount, string Currency)> _revenue = [];
+
+    public void Apply(CanonicalEvent canonicalEvent)
+    {
+        ArgumentNullException.ThrowIfNull(canonicalEvent);
+        switch (canonicalEvent.Data)
+        {
+            case AccountUpserted d:
+                _profiles[d.AccountId] = ProfileMapping.ToProfile(d.ToAccount());
+                break;
+            case ContactUpserted d:
+                var erased = _contacts.TryGetValue((d.AccountId, d.ContactId), out var known) && known.Erased;
+                _contacts[(d.AccountId, d.ContactId)] = ProfileMapping.ToProfile(d, erased);
+                if (!erased && d.PersonalData is { } p)
+                {
+                    _personal[(d.AccountId, d.ContactId)] = ProfileMapping.ToFacts(d.ContactId, p.Birthday, [.. p.Hobbies]);
+                }
+
+                break;
+            case ContactErased d:
+                _personal.Remove((d.AccountId, d.ContactId));
+                if (_contacts.TryGetValue((d.AccountId, d.ContactId), out var contact))
+                {
+                    _contacts[(d.AccountId, d.ContactId)] = contact with { Name = "(erased)", Email = null, Erased = true };
+                }
+
+                break;
+            case RevenueReported d:
+                _revenue[(d.AccountId, new DateOnly(d.PeriodStart.Year, d.PeriodStart.Month, d.PeriodStart.Day), new DateOnly(d.PeriodEnd.Year, d.PeriodEnd.Month, d.PeriodEnd.Day))] =
+                    (d.Revenue.Amount, d.Revenue.Currency.Code);
+                break;
+            default:
+                break;
+        }
+    }
+
+    public Task<AccountProfile?> GetProfileAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult(_profiles.GetValueOrDefault(accountId));
+
+    public Task<IReadOnlyList<ContactProfile>> GetContactsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ContactProfile>>([.. _contacts.Where(kv => kv.Key.Account == accountId).Select(kv => kv.Value).OrderBy(c => c.ContactId, StringComparer.Ordinal)]);
+
+    public Task<ContactPersonalFacts?> GetPersonalFactsAsync(string accountId, string contactId, CancellationToken cancellationToken) =>
+        Task.FromResult(_personal.GetValueOrDefault((accountId, contactId)));
+
+    public Task<IReadOnlyList<ReportedRevenue>> GetReportedRevenueAsync(DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ReportedRevenue>>([.. _revenue
+            .Where(kv => kv.Key.Start <= periodEnd && kv.Key.End >= periodStart)
+            .Select(kv => new ReportedRevenue(kv.Key.Account, kv.Key.Start, kv.Key.End, kv.Value.Amount, kv.Value.Currency,
+                _profiles.TryGetValue(kv.Key.Account, out var p) && p.IsKeyAccount))]);
+}

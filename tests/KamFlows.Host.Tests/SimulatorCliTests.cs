@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Ical.Net;
+using KamFlows.DevStorage;
+using KamFlows.Host.Cli;
+
+namespace KamFlows.Host.Tests;
+
+/// <summary>`simulate` and `replay-check` as a user runs them, on the samples shipped in samples/.</summary>
+public sealed class SimulatorCliTests
+{
+    private static readonly string Root = RepositoryRoot.Find();
+
+    private static string Sample(string name) => Path.Combine(Root, "samples", name);
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await Cli.Cli.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static async Task<List<JsonElement>> NotificationsAsync(string sample, params string[] extra)
+    {
+        var (code, json, err) = await RunAsync(["simulate", Sample(sample), "--format", "json", .. extra]);
+        Assert.True(code == 0, err);
+        return [.. JsonDocument.Parse(json).RootElement.EnumerateArray()];
+    }
+
+    private static string Row(JsonElement n) => $"{n.GetProperty("localTime").GetString()} {n.GetProperty("role").GetString()} {n.GetProperty("kind").GetString()}";
+
+    [Fact]
+    public async Task Simulate_ProposalNeverAcknowledged_CallEscalationRemindersAndExpiry_AtLocalBusinessTimes()
+    {
+        var rows = (await NotificationsAsync("proposal-never-acknowledged.json")).Where(n => n.GetProperty("sourceKey").GetString() == "proposal:P-1001").Select(Row).ToList();
+
+        Assert.Equal(
+        [
+            "2026-03-30 09:00 Mon +03:00 KAM ProposalCallToConfirmReceipt", // Sent Friday 16:00, one business day later, after the DST change.
+            "2026-04-01 09:00 Wed +03:00 head TaskOverdueEscalation",       // Still not done two business days later.
+            "2026-04-21 09:00 Tue +03:00 KAM ProposalExpiryReminder",       // 7 business days before 30 April, Easter skipped.
+            "2026-04-29 09:00 Wed +03:00 KAM ProposalExpiryReminder",       // 1 business day before.
+            "2026-05-04 09:00 Mon +03:00 KAM ProposalExpired",              // The business day after, 1 May being a holiday.
+        ], rows);
+    }
+
+    [Fact]
+    public async Task Simulate_TenderDateMovesTwice_FutureMilestonesMove_PastOnesReportedOnce()
+    {
+        var rows = (await NotificationsAsync("tender-date-moves-twice.json")).Where(n => n.GetProperty("sourceKey").GetString() == "tender:T-77").Select(Row).ToList();
+
+        Assert.Equal(
+        [
+            "2026-03-06 09:00 Fri +02:00 KAM TenderMilestoneDue",      // T−270 of 1 December.
+            "2026-04-02 09:00 Thu +03:00 KAM TenderMilestoneDue",      // T−240, across the DST change.
+            "2026-06-04 09:00 Thu +03:00 KAM TenderMilestoneDue",      // T−180.
+            "2026-06-15 11:00 Mon +03:00 KAM TenderDateMoved",         // To 15 January: the rest moves later.
+            "2026-09-17 09:00 Thu +03:00 KAM TenderMilestoneDue",      // T−120 of 15 January.
+            "2026-09-21 14:00 Mon +03:00 KAM TenderDateMoved",         // Back to 15 December...
+            "2026-09-21 14:00 Mon +03:00 KAM TenderMilestonesOverdue", // ...so bid/no-bid (T−90 = 16 September) is past: reported once.
+            "2026-10-16 09:00 Fri +03:00 KAM TenderMilestoneDue",      // T−60.
+            "2026-11-13 09:00 Fri +02:00 KAM TenderMilestoneDue",      // T−30 (a Sunday) on the Friday before.
+            "2026-12-08 09:00 Tue +02:00 KAM TenderMilestoneDue",      // T−7.
+            "2026-12-15 09:00 Tue +02:00 KAM TenderMilestoneDue",      // T: submission.
+            "2026-12-22 12:00 Tue +02:00 KAM TenderResultFollowUp",    // Won.
+        ], rows);
+    }
+
+    [Fact]
+    public async Task Simulate_ThreeYearSaleCycle_RemindsEachAgreedStep_AndNeverAboutCalls()
+    {
+        var all = await NotificationsAsync("sale-cycle-three-years.json");
+        var deal = all.Where(n => n.GetProperty("sourceKey").GetString() == "opportunity:O-9").ToList();
+
+        var agreed = deal.Where(n => n.GetProperty("kind").GetString() == "SaleCycleNextStep" && n.GetProperty("notificationId").GetString()!.Contains("|step-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(12, agreed.Count); // One per meeting's agreed next step, the business day before its date.
+        Assert.Equal("2026-02-19 09:00 Thu +02:00", agreed[0].GetProperty("localTime").GetString());
+        Assert.Equal("2028-12-04 09:00 Mon +02:00", agreed[^1].GetProperty("localTime").GetString());
+        Assert.Contains(deal, n => Row(n) == "2026-03-06 09:00 Fri +02:00 KAM DealStalled");          // 45 days after the meeting of 20 January.
+        Assert.Contains(deal, n => Row(n) == "2026-03-20 09:00 Fri +02:00 head DealStalledEscalation"); // 14 days later, to the head.
+        Assert.DoesNotContain(all, n => n.GetProperty("subject").GetString()!.Contains("call", StringComparison.OrdinalIgnoreCase));
+        Assert.All(all, n => Assert.Contains("09:00", n.GetProperty("localTime").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Simulate_Ics_ParsesBack_WithOneEventPerNotification()
+    {
+        var (code, ics, err) = await RunAsync("simulate", Sample("proposal-never-acknowledged.json"), "--format", "ics");
+        Assert.True(code == 0, err);
+        var calendar = Calendar.Load(ics)!;
+        Assert.Equal(6, calendar.Events.Count);
+        var call = calendar.Events.Single(e => e.Summary!.StartsWith("ProposalCallToConfirmReceipt", StringComparison.Ordinal));
+        Assert.Equal(new DateTimeOffset(2026, 3, 30, 9, 0, 0, TimeSpan.FromHours(3)), call.DtStart!.AsUtc);
+    }
+
+    [Fact]
+    public async Task Simulate_Until_CutsTheScenario()
+    {
+        var rows = await NotificationsAsync("proposal-never-acknowledged.json", "--until", "2026-04-10");
+        Assert.Equal(3, rows.Count); // The call task, the quarterly review and the escalation.
+    }
+
+    [Theory]
+    [InlineData(new[] { "simulate" }, "needs a scenario file")]
+    [InlineData(new[] { "simulate", "samples/none.json" }, "does not exist")]
+    [InlineData(new[] { "simulate", "samples/proposal-never-acknowledged.json", "--format", "pdf" }, "--format 'pdf' is not one of table, json, ics")]
+    [InlineData(new[] { "simulate", "samples/proposal-never-acknowledged.json", "--until", "soon" }, "--until 'soon' is not a date")]
+    [InlineData(new[] { "simulate", "samples/proposal-never-acknowledged.json", "--color" }, "Unknown option --color")]
+    public async Task Simulate_BadArguments_ExitCode2_WithThePreciseProblem(string[] args, string message)
+    {
+        var (code, _, err) = await RunAsync([.. args.Select(a => a.StartsWith("samples/", StringComparison.Ordinal) ? Path.Combine(Root, a) : a)]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_InvalidEventInTheScenario_NamesItsPath()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, File.ReadAllText(Sample("proposal-never-acknowledged.json")).Replace("\"valid_until\": \"2026-04-30\"", "\"valid_until\": \"next month\"", StringComparison.Ordinal));
+        var (code, _, err) = await RunAsync("simulate", file);
+        File.Delete(file);
+        Assert.Equal(2, code);
+        Assert.Contains("events[1].data.valid_until", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReplayCheck_RecordedWorkflowHistories_ReplayCleanly_AndADivergentOneFails()
+    {
+        var folder = Path.Combine(Root, "tests", "KamFlows.Workflows.Tests", "Histories");
+        var (ok, output, _) = await RunAsync("replay-check", folder);
+        Assert.Equal(0, ok);
+        Assert.Contains("histories replay cleanly", output, StringComparison.Ordinal);
+
+        // A history of an activity the current ProposalFollowUp never calls first: a change that would break running instances.
+        var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "ProposalFollowUp.json"))).RootElement.GetRawText();
+        var tampered = Path.Combine(Path.GetTempPath(), $"tampered-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(tampered, doc.Replace("\"ReadWorkflowOptions\"", "\"SomethingElse\"", StringComparison.Ordinal));
+        var (bad, _, err) = await RunAsync("replay-check", tampered);
+        File.Delete(tampered);
+        Assert.Equal(1, bad);
+        Assert.Contains("FAIL", err, StringComparison.Ordinal);
+    }
+}
