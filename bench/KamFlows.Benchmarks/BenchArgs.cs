@@ -3,7 +3,7 @@ using System.Globalization;
 namespace KamFlows.Benchmarks;
 
 /// <summary>Command-line options of the benchmarks, with defaults matching docs/benchmarks.md.</summary>
-public sealed record BenchArgs(int Instances, int Waiting, int IdleSeconds, int Concurrency)
+public sealed record BenchArgs(int Instances, int Waiting, int IdleSeconds, int Concurrency, int Accounts = 1000, int Months = 12)
 {
     public static BenchArgs Parse(string[] args)
     {
@@ -17,6 +17,8 @@ public sealed record BenchArgs(int Instances, int Waiting, int IdleSeconds, int 
                 "--waiting" => a with { Waiting = v },
                 "--idle-seconds" => a with { IdleSeconds = v },
                 "--concurrency" => a with { Concurrency = v },
+                "--accounts" => a with { Accounts = v },
+                "--months" => a with { Months = v },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };
         }

@@ -142,3 +142,22 @@ public sealed class SimulatorCliTests
         Assert.Contains("FAIL", err, StringComparison.Ordinal);
     }
 }
+
+public sealed class LowMemorySimulationTests
+{
+    [Theory]
+    [InlineData("proposal-never-acknowledged.json")]
+    [InlineData("tender-date-moves-twice.json")]
+    [InlineData("sale-cycle-three-years.json")]
+    public async Task LowMemoryMode_SendsExactlyTheSameNotifications(string sample)
+    {
+        var scenario = KamFlows.Workflows.Simulation.Scenario.Load(Path.Combine(KamFlows.DevStorage.RepositoryRoot.Find(), "samples", sample));
+        var full = await new KamFlows.Workflows.Simulation.ScenarioSimulator().RunAsync(scenario, lowMemory: false);
+        var compact = await new KamFlows.Workflows.Simulation.ScenarioSimulator().RunAsync(scenario, lowMemory: true);
+
+        Assert.NotEmpty(full.Notifications);
+        Assert.Equal(full.Notifications.Select(n => (n.NotificationId, n.SendAt)), compact.Notifications.Select(n => (n.NotificationId, n.SendAt)));
+        Assert.Equal(full.Steps, compact.Steps);
+        Assert.Equal(full.Instances.Select(i => (i.InstanceId, i.RuntimeStatus, i.SerializedOutput)), compact.Instances.Select(i => (i.InstanceId, i.RuntimeStatus, i.SerializedOutput)));
+    }
+}

@@ -1,6 +1,8 @@
 // Runs an orchestrator over its history: the already-run events (replaying) then the new ones.
 // Invariants: the result depends only on (code, history, new events); no clock, no I/O; a replay that
 // diverges from history ends in Failed with a NonDeterministicOrchestrationException, never in new actions.
+// A session may be kept alive between steps (extended session) and fed only the next step's events: the code then
+// runs exactly as it would after a full replay of the same history, without re-running what it already ran.
 using KamFlows.Durable.History;
 using Microsoft.Extensions.Logging;
 
@@ -8,6 +10,7 @@ namespace KamFlows.Durable.Replay;
 
 internal static class OrchestrationReplayer
 {
+    /// <summary>One full replay (what every storage-backed step does).</summary>
     public static ReplayResult Run(
         ITaskOrchestrator orchestrator,
         string instanceId,
@@ -17,10 +20,34 @@ internal static class OrchestrationReplayer
         IReadOnlyList<HistoryEvent> past,
         IReadOnlyList<HistoryEvent> fresh,
         DataConverter converter,
-        ILoggerFactory? loggerFactory)
+        ILoggerFactory? loggerFactory) =>
+        new OrchestrationSession(orchestrator, instanceId, executionId, name, version, past.Concat(fresh), converter, loggerFactory).Apply(past, fresh);
+}
+
+/// <summary>An orchestrator's execution held in memory across steps.</summary>
+internal sealed class OrchestrationSession
+{
+    private readonly ITaskOrchestrator _orchestrator;
+    private readonly string _instanceId;
+    private readonly string _name;
+    private readonly string _version;
+    private readonly DataConverter _converter;
+    private readonly ReplayContext _context;
+    private readonly ReplaySynchronizationContext _sync = new();
+    private Task<object?>? _run;
+    private Exception? _inputError;
+    private bool _ended;
+
+    public OrchestrationSession(ITaskOrchestrator orchestrator, string instanceId, string executionId, string name, string version,
+        IEnumerable<HistoryEvent> knownHistory, DataConverter converter, ILoggerFactory? loggerFactory)
     {
+        _orchestrator = orchestrator;
+        _instanceId = instanceId;
+        _name = name;
+        _version = version;
+        _converter = converter;
         var recorded = new Dictionary<int, HistoryEvent>();
-        foreach (var e in past.Concat(fresh))
+        foreach (var e in knownHistory)
         {
             if (e.Kind is HistoryEventKind.TaskScheduled or HistoryEventKind.TimerCreated or HistoryEventKind.SubOrchestrationCreated)
             {
@@ -28,47 +55,61 @@ internal static class OrchestrationReplayer
             }
         }
 
-        var context = new ReplayContext(instanceId, executionId, name, version, recorded, converter, loggerFactory);
-        var sync = new ReplaySynchronizationContext();
+        _context = new ReplayContext(instanceId, executionId, name, version, recorded, converter, loggerFactory);
+    }
+
+    /// <summary>History events this session has applied so far.</summary>
+    public int EventsApplied { get; private set; }
+
+    /// <summary>False once the execution ended (completed, failed, continued as new): it cannot take more events.</summary>
+    public bool CanContinue => !_ended;
+
+    /// <summary>Applies <paramref name="past"/> (replaying) then <paramref name="fresh"/>, and reports what the code did.</summary>
+    public ReplayResult Apply(IReadOnlyList<HistoryEvent> past, IReadOnlyList<HistoryEvent> fresh)
+    {
+        if (_ended)
+        {
+            throw new InvalidOperationException("The orchestration session has ended.");
+        }
+
         var previous = SynchronizationContext.Current;
-        Task<object?>? run = null;
-        Exception? inputError = null;
-        SynchronizationContext.SetSynchronizationContext(sync);
-        sync.BeginPumping();
+        SynchronizationContext.SetSynchronizationContext(_sync);
+        _sync.BeginPumping();
         try
         {
             var index = 0;
             foreach (var e in past.Concat(fresh))
             {
-                context.Replaying = index++ < past.Count;
+                _context.Replaying = index++ < past.Count;
+                EventsApplied++;
                 if (e.Kind == HistoryEventKind.ExecutionStarted)
                 {
-                    if (run is not null)
+                    if (_run is not null)
                     {
                         throw new InvalidOperationException("History has two ExecutionStarted events.");
                     }
 
-                    context.Now = context.Now == default ? e.Timestamp : context.Now;
+                    _context.Now = _context.Now == default ? e.Timestamp : _context.Now;
                     object? input;
                     try
                     {
-                        input = converter.Deserialize(e.Payload, orchestrator.InputType);
+                        input = _converter.Deserialize(e.Payload, _orchestrator.InputType);
                     }
                     catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
                     {
-                        inputError = ex;
+                        _inputError = ex;
                         break;
                     }
 
-                    run = orchestrator.RunAsync(context, input);
+                    _run = _orchestrator.RunAsync(_context, input);
                 }
                 else
                 {
-                    context.Apply(e);
+                    _context.Apply(e);
                 }
 
-                sync.RunPending();
-                if (context.Fatal is not null)
+                _sync.RunPending();
+                if (_context.Fatal is not null)
                 {
                     break;
                 }
@@ -76,85 +117,94 @@ internal static class OrchestrationReplayer
         }
         catch (NonDeterministicOrchestrationException)
         {
-            // Recorded in context.Fatal; handled below.
+            // Recorded in the context's Fatal; handled below.
         }
         finally
         {
-            sync.EndPumping();
+            _sync.EndPumping();
             SynchronizationContext.SetSynchronizationContext(previous);
         }
 
-        if (inputError is not null)
+        var result = Outcome();
+        _ended = result.Outcome != ReplayOutcome.Running;
+        return result;
+    }
+
+    private ReplayResult Outcome()
+    {
+        if (_inputError is not null)
         {
-            return Failed(context, new TaskFailureDetails(inputError.GetType().FullName!,
-                $"The input of '{name}' cannot be read as {orchestrator.InputType.Name}: {inputError.Message}"));
+            return Failed(new TaskFailureDetails(_inputError.GetType().FullName!,
+                $"The input of '{_name}' cannot be read as {_orchestrator.InputType.Name}: {_inputError.Message}"));
         }
 
-        if (run is null)
+        if (_run is null)
         {
-            return Failed(context, new TaskFailureDetails(typeof(InvalidOperationException).FullName!, "History has no ExecutionStarted event."));
+            return Failed(new TaskFailureDetails(typeof(InvalidOperationException).FullName!, "History has no ExecutionStarted event."));
         }
 
-        if (context.Fatal is null && sync.ForeignPostDetected)
+        if (_context.Fatal is null && _sync.ForeignPostDetected)
         {
-            return Failed(context, TaskFailureDetails.FromException(new NonDeterministicOrchestrationException(
-                $"Orchestration '{name}' awaited a task that is not durable (Task.Delay, Task.Run, I/O...). " +
+            return Failed(TaskFailureDetails.FromException(new NonDeterministicOrchestrationException(
+                $"Orchestration '{_name}' awaited a task that is not durable (Task.Delay, Task.Run, I/O...). " +
                 "Use the context's timers, activities and events only.")));
         }
 
-        var lost = context.Fatal is null && !context.ContinueAsNewRequested ? context.UnissuedSchedules().FirstOrDefault() : null;
-        if (context.Fatal is not null || lost is not null)
+        var lost = _context.Fatal is null && !_context.ContinueAsNewRequested ? _context.UnissuedSchedules().FirstOrDefault() : null;
+        if (_context.Fatal is not null || lost is not null)
         {
-            var fatal = context.Fatal ?? new NonDeterministicOrchestrationException(
-                $"Non-deterministic orchestration '{name}' (version {version}), instance '{instanceId}': history has task {lost!.TaskId} " +
+            var fatal = _context.Fatal ?? new NonDeterministicOrchestrationException(
+                $"Non-deterministic orchestration '{_name}' (version {_version}), instance '{_instanceId}': history has task {lost!.TaskId} " +
                 $"({lost.Kind} '{lost.Name}') that the orchestrator code no longer makes.");
-            return Failed(context, TaskFailureDetails.FromException(fatal));
+            return Failed(TaskFailureDetails.FromException(fatal));
         }
 
-        if (context.ContinueAsNewRequested && !run.IsFaulted)
+        var cancelled = new HashSet<int>(_context.CancelledNewTimers);
+        var newActions = _context.TakeNewActions();
+        if (_context.ContinueAsNewRequested && !_run.IsFaulted)
         {
             return new ReplayResult
             {
                 Outcome = ReplayOutcome.ContinuedAsNew,
                 NewActions = [],
-                CustomStatus = context.CustomStatusJson,
-                ContinueAsNewInput = context.ContinueAsNewInput,
-                ContinueAsNewVersion = context.ContinueAsNewVersion,
-                UnconsumedEvents = [.. context.BufferedEvents],
+                CustomStatus = _context.CustomStatusJson,
+                ContinueAsNewInput = _context.ContinueAsNewInput,
+                ContinueAsNewVersion = _context.ContinueAsNewVersion,
+                UnconsumedEvents = [.. _context.BufferedEvents],
             };
         }
 
-        if (run.IsCompletedSuccessfully)
+        if (_run.IsCompletedSuccessfully)
         {
             return new ReplayResult
             {
                 Outcome = ReplayOutcome.Completed,
-                Output = converter.Serialize(run.Result),
-                NewActions = context.NewActions,
-                TimersCancelledInStep = context.CancelledNewTimers,
-                CustomStatus = context.CustomStatusJson,
+                Output = _converter.Serialize(_run.Result),
+                NewActions = newActions,
+                TimersCancelledInStep = cancelled,
+                CustomStatus = _context.CustomStatusJson,
             };
         }
 
-        if (run.IsFaulted || run.IsCanceled)
+        if (_run.IsFaulted || _run.IsCanceled)
         {
-            var error = run.Exception?.InnerException ?? new OperationCanceledException("The orchestrator was cancelled.");
-            return Failed(context, TaskFailureDetails.FromException(error));
+            var error = _run.Exception?.InnerException ?? new OperationCanceledException("The orchestrator was cancelled.");
+            return Failed(TaskFailureDetails.FromException(error));
         }
 
         return new ReplayResult
         {
             Outcome = ReplayOutcome.Running,
-            NewActions = context.NewActions,
-            TimersCancelledInStep = context.CancelledNewTimers,
-            CustomStatus = context.CustomStatusJson,
+            NewActions = newActions,
+            TimersCancelledInStep = cancelled,
+            CustomStatus = _context.CustomStatusJson,
         };
     }
 
-    private static ReplayResult Failed(ReplayContext context, TaskFailureDetails failure) => new()
+    private ReplayResult Failed(TaskFailureDetails failure) => new()
     {
         Outcome = ReplayOutcome.Failed,
         Failure = failure,
-        CustomStatus = context.CustomStatusJson,
+        CustomStatus = _context.CustomStatusJson,
     };
 }

@@ -20,7 +20,7 @@ internal sealed class ReplayContext : TaskOrchestrationContext
     private readonly HashSet<int> _issued = [];
     private readonly List<HistoryEvent> _newActions = [];
     private readonly HashSet<int> _cancelledNewTimers = [];
-    private readonly Dictionary<string, LinkedList<TaskCompletionSource<string?>>> _waiters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, LinkedList<IEventWaiter>> _waiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<HistoryEvent> _buffered = [];
     private int _nextTaskId;
     private int _guidCounter;
@@ -52,6 +52,15 @@ internal sealed class ReplayContext : TaskOrchestrationContext
     internal string? ContinueAsNewInput { get; private set; }
     internal string? ContinueAsNewVersion { get; private set; }
     internal IReadOnlyList<HistoryEvent> NewActions => _newActions;
+
+    /// <summary>The actions issued since the last call, forgetting them (a kept session reports each once).</summary>
+    internal List<HistoryEvent> TakeNewActions()
+    {
+        var taken = new List<HistoryEvent>(_newActions);
+        _newActions.Clear();
+        _cancelledNewTimers.Clear();
+        return taken;
+    }
     internal IReadOnlySet<int> CancelledNewTimers => _cancelledNewTimers;
     internal IReadOnlyList<HistoryEvent> BufferedEvents => _buffered;
 
@@ -83,11 +92,39 @@ internal sealed class ReplayContext : TaskOrchestrationContext
         return tcs.Task;
     }
 
-    public override async Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default)
+    public override Task<T> WaitForExternalEvent<T>(string eventName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(eventName);
-        var json = await WaitRaw(eventName, cancellationToken).ConfigureAwait(true);
-        return _converter.Deserialize<T>(json);
+        var index = _buffered.FindIndex(b => string.Equals(b.Name, eventName, StringComparison.OrdinalIgnoreCase));
+        if (index >= 0)
+        {
+            var e = _buffered[index];
+            _buffered.RemoveAt(index);
+            return Task.FromResult(_converter.Deserialize<T>(e.Payload));
+        }
+
+        // A typed completion source completed on delivery: a cancelled wait (the timer won) throws nothing.
+        var waiter = new EventWaiter<T>(_converter);
+        if (!_waiters.TryGetValue(eventName, out var list))
+        {
+            _waiters[eventName] = list = new LinkedList<IEventWaiter>();
+        }
+
+        var node = list.AddLast(waiter);
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() =>
+            {
+                if (node.List is not null)
+                {
+                    list.Remove(node);
+                }
+
+                waiter.Cancel();
+            });
+        }
+
+        return waiter.Task;
     }
 
     public override async Task<TResult> CallSubOrchestratorAsync<TResult>(string orchestratorName, object? input = null, SubOrchestrationOptions? options = null)
@@ -213,39 +250,6 @@ internal sealed class ReplayContext : TaskOrchestrationContext
         return tcs.Task;
     }
 
-    private Task<string?> WaitRaw(string eventName, CancellationToken cancellationToken)
-    {
-        var index = _buffered.FindIndex(b => string.Equals(b.Name, eventName, StringComparison.OrdinalIgnoreCase));
-        if (index >= 0)
-        {
-            var e = _buffered[index];
-            _buffered.RemoveAt(index);
-            return Task.FromResult(e.Payload);
-        }
-
-        var tcs = new TaskCompletionSource<string?>();
-        if (!_waiters.TryGetValue(eventName, out var list))
-        {
-            _waiters[eventName] = list = new LinkedList<TaskCompletionSource<string?>>();
-        }
-
-        var node = list.AddLast(tcs);
-        if (cancellationToken.CanBeCanceled)
-        {
-            cancellationToken.Register(() =>
-            {
-                if (node.List is not null)
-                {
-                    list.Remove(node);
-                }
-
-                tcs.TrySetCanceled();
-            });
-        }
-
-        return tcs.Task;
-    }
-
     private int NextTaskId()
     {
         var id = _nextTaskId++;
@@ -316,7 +320,7 @@ internal sealed class ReplayContext : TaskOrchestrationContext
         if (e.Name is not null && _waiters.TryGetValue(e.Name, out var list) && list.First is { } first)
         {
             list.RemoveFirst();
-            first.Value.TrySetResult(e.Payload);
+            first.Value.Complete(e.Payload);
             return;
         }
 
@@ -338,6 +342,34 @@ internal sealed class ReplayContext : TaskOrchestrationContext
         HistoryEventKind.SubOrchestrationCreated => $"sub-orchestration '{e.Name}'",
         _ => e.Kind.ToString(),
     };
+
+    private interface IEventWaiter
+    {
+        void Complete(string? json);
+
+        void Cancel();
+    }
+
+    private sealed class EventWaiter<T>(DataConverter converter) : IEventWaiter
+    {
+        private readonly TaskCompletionSource<T> _completion = new();
+
+        public Task<T> Task => _completion.Task;
+
+        public void Complete(string? json)
+        {
+            try
+            {
+                _completion.TrySetResult(converter.Deserialize<T>(json));
+            }
+            catch (Exception ex) when (ex is System.Text.Json.JsonException or NotSupportedException)
+            {
+                _completion.TrySetException(ex); // The code sees the bad event data where it awaited it.
+            }
+        }
+
+        public void Cancel() => _completion.TrySetCanceled();
+    }
 
     private sealed record OpenTask(HistoryEventKind Kind, string Name, TaskCompletionSource<string?> Completion)
     {

@@ -6,6 +6,7 @@
 //   (to quiescence) before time moves on;
 // - client calls (schedule, raise event with signal-with-start, terminate) have the storage client's semantics.
 using KamFlows.Durable.History;
+using KamFlows.Durable.Replay;
 using KamFlows.Durable.Storage;
 using KamFlows.Durable.Worker;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,7 @@ public sealed class VirtualRuntime
     private readonly IServiceProvider _services;
     private readonly DurableOptions _options;
     private readonly StepPlanner _planner;
+    private readonly OrchestrationSessions _sessions = new(); // Every step commits here, so sessions stay valid: no replays.
     private readonly VirtualClock _clock;
     private long _order;
     private long _steps;
@@ -58,7 +60,7 @@ public sealed class VirtualRuntime
         _services = services ?? throw new ArgumentNullException(nameof(services));
         _clock = clock ?? throw new ArgumentNullException(nameof(clock));
         _options = options ?? new DurableOptions();
-        _planner = new StepPlanner(registry, services, _options, loggerFactory ?? NullLoggerFactory.Instance);
+        _planner = new StepPlanner(registry, services, _options, loggerFactory ?? NullLoggerFactory.Instance, _sessions);
     }
 
     /// <summary>The simulated clock.</summary>
@@ -70,8 +72,12 @@ public sealed class VirtualRuntime
     /// <summary>Activities run so far.</summary>
     public long ActivityExecutions => _activities;
 
-    /// <summary>Drops a finished instance's history to save memory (its status and output stay).</summary>
-    public bool DiscardHistoryOfFinished { get; set; }
+    /// <summary>
+    /// Keeps memory flat for large simulations: a finished instance's history is dropped (its status and output stay), and
+    /// a running instance whose state lives on in its session keeps only its open calls and timers (all the step planner
+    /// needs). <see cref="GetHistory"/> then returns what is kept, not the whole history.
+    /// </summary>
+    public bool LowMemory { get; set; }
 
     /// <summary>Ids of every instance.</summary>
     public IReadOnlyCollection<string> InstanceIds => _instances.Keys;
@@ -236,7 +242,7 @@ public sealed class VirtualRuntime
                 InstanceId = id,
                 PartitionKey = state.PartitionKey,
                 Record = commit.Record,
-                Chunks = DiscardHistoryOfFinished && commit.Record.IsTerminal ? [] : plan.ChunksAfter,
+                Chunks = LowMemory ? Compact(id, commit.Record, plan.ChunksAfter) : plan.ChunksAfter,
                 Inbox = [.. state.Inbox.Where(m => !commit.InboxDeletes.Contains(m.RowKey))],
             };
             _steps++;
@@ -255,6 +261,35 @@ public sealed class VirtualRuntime
                 results[activity.TaskId!.Value] = await RunActivityAsync(state, activity, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Low-memory mode: what of a history the planner still needs once the session holds the orchestrator's state.</summary>
+    private List<HistoryChunk> Compact(string id, InstanceRecord record, List<HistoryChunk> chunks)
+    {
+        if (record.IsTerminal)
+        {
+            return [];
+        }
+
+        if (chunks.Count == 0 || !chunks[^1].Ran || !_sessions.HasLiveSession(id, record.ExecutionId))
+        {
+            return chunks;
+        }
+
+        var done = new HashSet<int>();
+        foreach (var e in chunks.SelectMany(c => c.Events))
+        {
+            if (e.Kind is HistoryEventKind.TaskCompleted or HistoryEventKind.TaskFailed or HistoryEventKind.TimerFired
+                or HistoryEventKind.SubOrchestrationCompleted or HistoryEventKind.SubOrchestrationFailed)
+            {
+                done.Add(e.TaskId!.Value);
+            }
+        }
+
+        List<HistoryEvent> open = [.. chunks.SelectMany(c => c.Events).Where(e =>
+            e.Kind is HistoryEventKind.TaskScheduled or HistoryEventKind.TimerCreated or HistoryEventKind.SubOrchestrationCreated && !done.Contains(e.TaskId!.Value))];
+        _sessions.Rebase(id, open.Count);
+        return [new HistoryChunk(chunks[^1].RowKey, chunks[^1].Step, Ran: true, open)];
     }
 
     private async Task<ActivityResult> RunActivityAsync(InstanceState state, HistoryEvent scheduled, CancellationToken cancellationToken)

@@ -55,7 +55,7 @@ internal sealed class StepPlan
     public bool BecomesTerminal { get; init; }
 }
 
-internal sealed class StepPlanner(DurableTaskRegistry registry, IServiceProvider services, DurableOptions options, ILoggerFactory loggerFactory)
+internal sealed class StepPlanner(DurableTaskRegistry registry, IServiceProvider services, DurableOptions options, ILoggerFactory loggerFactory, OrchestrationSessions? sessions = null)
 {
     public StepPlan Plan(
         InstanceState state,
@@ -197,7 +197,9 @@ internal sealed class StepPlanner(DurableTaskRegistry registry, IServiceProvider
         var lastRan = state.Chunks.FindLastIndex(c => c.Ran);
         var past = state.Chunks.Take(lastRan + 1).SelectMany(c => c.Events).ToList();
         var newToCode = state.Chunks.Skip(lastRan + 1).SelectMany(c => c.Events).Concat(fresh).ToList();
-        var result = OrchestrationReplayer.Run(orchestrator, rec.InstanceId, rec.ExecutionId, rec.Name, rec.Version, past, newToCode, options.DataConverter, loggerFactory);
+        var result = sessions is null
+            ? OrchestrationReplayer.Run(orchestrator, rec.InstanceId, rec.ExecutionId, rec.Name, rec.Version, past, newToCode, options.DataConverter, loggerFactory)
+            : sessions.Replay(orchestrator, rec.InstanceId, rec.ExecutionId, rec.Name, rec.Version, past, newToCode, options.DataConverter, loggerFactory);
 
         var events = new List<HistoryEvent>(fresh);
         events.AddRange(result.NewActions);

@@ -24,8 +24,11 @@ public sealed record SimulationResult(
 /// <summary>Simulates scenarios. Settings come from <c>KamFlows:Workflows</c> in <paramref name="configuration"/> (defaults otherwise).</summary>
 public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
 {
-    /// <summary>Runs <paramref name="scenario"/> until <paramref name="until"/> (default: the scenario's, else 90 days after its last event).</summary>
-    public async Task<SimulationResult> RunAsync(Scenario scenario, DateTimeOffset? until = null, bool keepFinishedHistory = true, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs <paramref name="scenario"/> until <paramref name="until"/> (default: the scenario's, else 90 days after its last event).
+    /// <paramref name="lowMemory"/> keeps only what the engine needs of each history (large portfolios).
+    /// </summary>
+    public async Task<SimulationResult> RunAsync(Scenario scenario, DateTimeOffset? until = null, bool lowMemory = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var events = scenario.Events.Select((e, i) => (Event: e, At: e.Time.ToInstant().ToDateTimeOffset(), Index: i))
@@ -53,7 +56,7 @@ public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILog
 
         var runtime = new VirtualRuntime(WorkflowsRegistration.Register(new DurableTaskRegistry()), provider, clock, loggerFactory: loggerFactory)
         {
-            DiscardHistoryOfFinished = !keepFinishedHistory,
+            LowMemory = lowMemory,
         };
 
         foreach (var (e, at, _) in events.Where(x => x.At <= end))
