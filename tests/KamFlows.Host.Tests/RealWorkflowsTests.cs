@@ -29,4 +29,30 @@ public sealed class RealWorkflowsTests
         var shard = IntakeShards.PartitionKey(IntakeShards.For("ACME"));
         Assert.Equal("processed", (await intake.GetEntityAsync<TableEntity>(shard, "e|p")).Value.GetString("Status"));
     }
+
+    [Fact]
+    public async Task UpcomingForPerson_ListsTheKamsPlannedActionsAcrossAccounts_ButNotTheHeads()
+    {
+        await using var host = await KamFlowsTestHost.StartAsync(recordWorkflows: false);
+        var now = DateTimeOffset.UtcNow;
+        await host.PostEventsAsync(TestEvents.Account("a", "ACME", now, "Acme Oy"));
+        await host.PostEventsAsync(TestEvents.Account("b", "GLOBEX", now, "Globex Oy"));
+        await host.PostEventsAsync(TestEvents.ProposalSent("p1", "ACME", "P-1", now));
+        await host.PostEventsAsync(TestEvents.ProposalSent("p2", "GLOBEX", "P-2", now));
+        await host.WaitForIntakeDrainedAsync();
+
+        System.Text.Json.JsonElement body = default;
+        await Testing.DurableTestHost.WaitUntilAsync(async () =>
+        {
+            body = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(host.Management, "/api/people/anna@kamflows.example/upcoming?days=60");
+            return body.GetProperty("accounts").GetArrayLength() == 2;
+        });
+        var actions = body.GetProperty("actions").EnumerateArray().ToList();
+        Assert.Contains(actions, a => a.GetProperty("sourceKey").GetString() == "proposal:P-1" && a.GetProperty("kind").GetString() == "ProposalCallToConfirmReceipt");
+        Assert.Contains(actions, a => a.GetProperty("sourceKey").GetString() == "proposal:P-2");
+        Assert.All(actions, a => Assert.Equal("anna@kamflows.example", a.GetProperty("recipientEmail").GetString()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await host.Management.GetAsync("/api/people/anna@kamflows.example/upcoming?days=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.GetAsync("/api/people/anna@kamflows.example/upcoming")).StatusCode);
+    }
 }

@@ -41,6 +41,8 @@ public static class ManagementEndpoints
         api.MapGet("/accounts/{accountId}", GetAccountAsync).WithName("GetAccount")
             .WithSummary("One account: DMU, business objects, timeline, running workflows and upcoming scheduled actions").ProducesProblem(404);
         api.MapGet("/accounts/{accountId}/timeline", GetTimelineAsync).WithName("GetTimeline").WithSummary("Every event KamFlows saw or caused for the account, in time order");
+        api.MapGet("/people/{email}/upcoming", GetUpcomingForPersonAsync).WithName("GetUpcomingForPerson")
+            .WithSummary("What will fire for one KAM or head across accounts, and their open tasks (due in the past = overdue)");
         api.MapGet("/portfolio", GetPortfolioAsync).WithName("GetPortfolio").WithSummary("Pareto/ABC report and concentration warnings").ProducesProblem(422);
         api.MapGet("/instances", QueryInstancesAsync).WithName("QueryInstances").WithSummary("Workflow instances by status, name, id prefix and creation time").ProducesProblem(400);
         api.MapGet("/instances/{instanceId}", GetInstanceAsync).WithName("GetInstance").WithSummary("One workflow instance with its history").ProducesProblem(404);
@@ -124,6 +126,25 @@ public static class ManagementEndpoints
             running,
             timers.OrderBy(t => t.FireAt).ToList(),
             planned));
+    }
+
+    private static async Task<Results<Ok<UpcomingForPerson>, ProblemHttpResult>> GetUpcomingForPersonAsync(string email, int? days, int? overdueDays,
+        IServiceProvider services, TimeProvider clock, CancellationToken ct)
+    {
+        if (services.GetService<IUpcomingActions>() is not { } upcoming)
+        {
+            return TypedResults.Problem("No workflows are running in this host, so nothing is planned.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        if (days is < 1 or > 366 || overdueDays is < 0 or > 366)
+        {
+            return TypedResults.Problem("days must be 1–366 and overdueDays 0–366.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var now = clock.GetUtcNow();
+        var actions = await upcoming.ForKamAsync(email, now.AddDays(-(overdueDays ?? 30)), now.AddDays(days ?? 30), ct).ConfigureAwait(false);
+        return TypedResults.Ok(new UpcomingForPerson(email, now, [.. actions.Select(a => ManagementMapping.Planned((a.SourceKey, a.Action)) with { })],
+            [.. actions.Select(a => a.AccountId).Distinct(StringComparer.Ordinal)]));
     }
 
     private static async Task<Ok<IReadOnlyList<TimelineEntry>>> GetTimelineAsync(string accountId, DateTimeOffset? from, int? limit, TimelineStore timeline, CancellationToken ct) =>

@@ -26,6 +26,9 @@ public sealed record WorkflowView(string InstanceId, string Orchestrator, string
 
 public sealed record ScheduledTimer(string InstanceId, DateTimeOffset FireAt);
 
+/// <summary>A person's planned actions across accounts (a due time before <see cref="At"/> is an overdue task).</summary>
+public sealed record UpcomingForPerson(string Email, DateTimeOffset At, IReadOnlyList<PlannedActionView> Actions, IReadOnlyList<string> Accounts);
+
 public sealed record PlannedActionView(string SourceKey, string Kind, DateTimeOffset DueAt, string RecipientEmail, string Title);
 
 public sealed record AccountDetail(

@@ -12,7 +12,7 @@ public sealed class IntakeOptions
     public TimeSpan CommitWindow { get; set; } = TimeSpan.Zero;
 
     /// <summary>How often every shard is swept for pending events the in-process signal did not cover (crash between answer and processing).</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a shard waits before retrying an event whose processing failed.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);

@@ -9,7 +9,9 @@ namespace KamFlows.Infrastructure.Intake;
 /// </summary>
 public static class IntakeShards
 {
-    public const int Count = 16;
+    // 64: small partitions keep inserts cheap (Azurite scans a partition on every insert: 16 shards gave ~900 accepted
+    // events/s, 64 ~1,070, 256 ~1,250 on the 2-core benchmark) while a recovery sweep stays 64 queries.
+    public const int Count = 64;
 
     public static int For(string accountId)
     {
