@@ -29,6 +29,7 @@ public static class HostComposition
         services.AddManagement(configuration);
         services.AddSingleton<Infrastructure.Notifications.Digests.IPipelineFigures, Infrastructure.Accounts.AccountPipelineFigures>(); // The head's report shows each KAM's open pipeline.
         Email.EmailHostExtensions.AddKamFlowsEmail(services, configuration, runLoops);
+        Telemetry.TelemetryExtensions.AddKamFlowsTelemetry(services, configuration);
         return services;
     }
 

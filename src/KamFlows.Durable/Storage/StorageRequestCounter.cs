@@ -9,9 +9,9 @@ namespace KamFlows.Durable.Storage;
 /// </summary>
 public sealed class StorageRequestCounter
 {
-    private readonly Counting _table = new();
-    private readonly Counting _queue = new();
-    private readonly Counting _blob = new();
+    private readonly Counting _table = new("table");
+    private readonly Counting _queue = new("queue");
+    private readonly Counting _blob = new("blob");
 
     /// <summary>Requests to the Table service.</summary>
     public long Table => _table.Count;
@@ -37,7 +37,7 @@ public sealed class StorageRequestCounter
     /// <summary>A snapshot, for differences over an interval.</summary>
     public (long Table, long Queue, long Blob, long Total) Snapshot() => (Table, Queue, Blob, Total);
 
-    private sealed class Counting : HttpPipelinePolicy
+    private sealed class Counting(string service) : HttpPipelinePolicy
     {
         private long _count;
 
@@ -46,12 +46,14 @@ public sealed class StorageRequestCounter
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Interlocked.Increment(ref _count);
+            DurableTelemetry.StorageRequest(service);
             ProcessNext(message, pipeline);
         }
 
         public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Interlocked.Increment(ref _count);
+            DurableTelemetry.StorageRequest(service);
             return ProcessNextAsync(message, pipeline);
         }
     }

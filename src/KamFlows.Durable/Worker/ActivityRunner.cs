@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using KamFlows.Durable.History;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,12 +19,18 @@ internal sealed partial class ActivityRunner(DurableTaskRegistry registry, IServ
         var taskId = scheduled.TaskId!.Value;
         var name = scheduled.Name!;
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        bool? succeeded = null; // Stays null when the host stops mid-activity: not an outcome.
+        using var span = DurableTelemetry.Source.StartActivity("activity " + name, ActivityKind.Internal);
+        span?.SetTag("kamflows.instance_id", instanceId);
+        span?.SetTag("kamflows.task_id", taskId);
         try
         {
             Interlocked.Increment(ref _executions);
             await using var scope = scopes.CreateAsyncScope();
             if (!registry.TryCreateActivity(name, scope.ServiceProvider, out var activity))
             {
+                succeeded = false;
                 return new ActivityResult(taskId, null, new TaskFailureDetails("ActivityNotRegistered",
                     $"Activity '{name}' is not registered on this host. Registered: [{string.Join(", ", registry.ActivityNames)}]."));
             }
@@ -31,6 +38,7 @@ internal sealed partial class ActivityRunner(DurableTaskRegistry registry, IServ
             var input = options.DataConverter.Deserialize(scheduled.Payload, activity.InputType);
             var context = new TaskActivityContext(name, instanceId, executionId, taskId, cancellationToken);
             var output = await activity.RunAsync(context, input).ConfigureAwait(false);
+            succeeded = true;
             return new ActivityResult(taskId, options.DataConverter.Serialize(output), null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -40,10 +48,17 @@ internal sealed partial class ActivityRunner(DurableTaskRegistry registry, IServ
         catch (Exception ex)
         {
             LogActivityFailed(logger, ex, name, taskId, instanceId);
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            succeeded = false;
             return new ActivityResult(taskId, null, TaskFailureDetails.FromException(ex));
         }
         finally
         {
+            if (succeeded is { } ok)
+            {
+                DurableTelemetry.ActivityRan(name, ok, Stopwatch.GetElapsedTime(started));
+            }
+
             _slots.Release();
         }
     }

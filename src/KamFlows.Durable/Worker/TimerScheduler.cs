@@ -214,6 +214,7 @@ public sealed partial class TimerScheduler : IDisposable
         {
             var now = _clock.GetUtcNow();
             LogFiring(_logger, row.InstanceId, row.FireAt, now);
+            DurableTelemetry.TimerFired(row.FireAt, now);
             var outcome = await processor.ProcessAsync(message, _stopping).ConfigureAwait(false);
             if (outcome.Kind == WorkItemOutcomeKind.Defer)
             {
@@ -238,6 +239,7 @@ public sealed partial class TimerScheduler : IDisposable
     {
         var now = _clock.GetUtcNow();
         LogFiring(_logger, row.InstanceId, row.FireAt, now);
+        DurableTelemetry.TimerFired(row.FireAt, now);
         await _queue.EnqueueAsync(new WorkMessage { InstanceId = row.InstanceId, Reason = "timer" }, null, cancellationToken).ConfigureAwait(false);
         await _index.DeleteAsync(row, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _fired);

@@ -191,6 +191,7 @@ public sealed partial class WorkItemProcessor
                 {
                     var etag = await _store.CommitAsync(state, plan.Commit, cancellationToken).ConfigureAwait(false);
                     Interlocked.Increment(ref _commits);
+                    DurableTelemetry.StepCommitted();
                     state = new InstanceState
                     {
                         InstanceId = state.InstanceId,
@@ -205,6 +206,7 @@ public sealed partial class WorkItemProcessor
                 catch (ConcurrencyConflictException ex)
                 {
                     Interlocked.Increment(ref _conflicts);
+                    DurableTelemetry.StepConflict();
                     LogConflict(_logger, id, ex.Message);
                     state = await _store.LoadAsync(id, cancellationToken).ConfigureAwait(false);
                     if (state is null)

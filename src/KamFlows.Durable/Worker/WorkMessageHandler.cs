@@ -110,6 +110,7 @@ public sealed partial class WorkMessageHandler
         }
 
         Interlocked.Increment(ref _parked);
+        DurableTelemetry.MessageParked();
         LogParked(_logger, error, instanceId ?? "?", dequeueCount);
     }
 

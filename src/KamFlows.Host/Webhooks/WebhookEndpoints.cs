@@ -172,6 +172,7 @@ public static partial class WebhookEndpoints
         }
 
         var accepted = outcomes.Count(o => o.Disposition == IntakeDisposition.Accepted);
+        Infrastructure.KamFlowsMetrics.EventsTaken(source, accepted, outcomes.Count - accepted);
         var receipt = new WebhookReceipt(accepted, outcomes.Count - accepted, read.Ignored, accepted == 0,
             outcomes.Select(o => new WebhookEventReceipt(o.EventId, o.Disposition == IntakeDisposition.Accepted ? "accepted" : "duplicate")).ToList());
         return accepted == 0 ? TypedResults.Ok(receipt) : TypedResults.Accepted((string?)null, receipt);

@@ -352,15 +352,35 @@ public sealed partial class OutboxSender
     {
         private int _sent, _retried, _failed, _postponed, _suppressed;
 
-        public void Sent() => Interlocked.Increment(ref _sent);
+        public void Sent()
+        {
+            Interlocked.Increment(ref _sent);
+            KamFlowsMetrics.Email("sent");
+        }
 
-        public void Retried() => Interlocked.Increment(ref _retried);
+        public void Retried()
+        {
+            Interlocked.Increment(ref _retried);
+            KamFlowsMetrics.Email("retried");
+        }
 
-        public void Failed() => Interlocked.Increment(ref _failed);
+        public void Failed()
+        {
+            Interlocked.Increment(ref _failed);
+            KamFlowsMetrics.Email("failed");
+        }
 
-        public void Postponed() => Interlocked.Increment(ref _postponed);
+        public void Postponed()
+        {
+            Interlocked.Increment(ref _postponed);
+            KamFlowsMetrics.Email("postponed");
+        }
 
-        public void Suppressed() => Interlocked.Increment(ref _suppressed);
+        public void Suppressed()
+        {
+            Interlocked.Increment(ref _suppressed);
+            KamFlowsMetrics.Email("suppressed");
+        }
 
         public SendPassResult Result(int examined, DateTimeOffset? next) => new(examined, _sent, _retried, _failed, _postponed, _suppressed, next);
     }

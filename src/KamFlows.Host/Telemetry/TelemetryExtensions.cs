@@ -1,0 +1,88 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using KamFlows.Durable;
+using KamFlows.Infrastructure;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace KamFlows.Host.Telemetry;
+
+/// <summary>
+/// Application Insights through OpenTelemetry: requests, outgoing HTTP (SendGrid), the runtime's activities and metrics,
+/// KamFlows' business metrics and logs. Off (nothing registered, no cost) unless the connection string is set.
+/// </summary>
+public static class TelemetryExtensions
+{
+    /// <summary>The setting Azure (and the Bicep in infra/) uses for the Application Insights connection string.</summary>
+    public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>Rate-limited sampling of traces (the exporter's default when unset).</summary>
+    public const string TracesPerSecondSetting = "KamFlows:Telemetry:TracesPerSecond";
+
+    /// <summary>Registers the exporters when <see cref="ConnectionStringSetting"/> is set; returns whether it did.</summary>
+    public static bool AddKamFlowsTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration[ConnectionStringSetting];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return false;
+        }
+
+        Validate(connectionString);
+        var tracesPerSecond = configuration.GetValue<double?>(TracesPerSecondSetting);
+        if (tracesPerSecond is <= 0 or > 10_000)
+        {
+            throw new InvalidOperationException($"{TracesPerSecondSetting} must be above 0 and at most 10000 (traces kept per second); it is {tracesPerSecond}.");
+        }
+
+        var serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "kamflows";
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: typeof(TelemetryExtensions).Assembly.GetName().Version?.ToString()))
+            .WithTracing(tracing => tracing
+                .AddSource(DurableTelemetry.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !IsStorageRequest(request)))
+            .WithMetrics(metrics => metrics
+                .AddMeter(DurableTelemetry.Name, KamFlowsMetrics.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation())
+            .WithLogging()
+            .UseAzureMonitorExporter(options =>
+            {
+                options.ConnectionString = connectionString;
+                options.TracesPerSecond = tracesPerSecond ?? options.TracesPerSecond;
+            });
+        return true;
+    }
+
+    /// <summary>
+    /// Azure SDK calls (every request carries x-ms-version) are left out of traces: the runtime makes thousands per minute,
+    /// which would cost more in ingestion than they tell; kamflows.storage.requests counts them instead.
+    /// </summary>
+    private static bool IsStorageRequest(HttpRequestMessage request) => request.Headers.Contains("x-ms-version");
+
+    /// <summary>Fails start-up on a connection string Application Insights would not take, without echoing it (it is a credential).</summary>
+    private static void Validate(string connectionString)
+    {
+        var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .ToList();
+        if (parts.Any(part => part.Length != 2))
+        {
+            throw new InvalidOperationException($"{ConnectionStringSetting} is not a connection string: expected 'Key=Value' pairs separated by ';'.");
+        }
+
+        var values = parts.ToDictionary(part => part[0], part => part[1], StringComparer.OrdinalIgnoreCase);
+        if (!values.TryGetValue("InstrumentationKey", out var key) || !Guid.TryParse(key, out _))
+        {
+            throw new InvalidOperationException($"{ConnectionStringSetting} has no valid InstrumentationKey (a GUID); copy the connection string from the Application Insights resource.");
+        }
+
+        if (values.TryGetValue("IngestionEndpoint", out var endpoint) && !Uri.TryCreate(endpoint, UriKind.Absolute, out _))
+        {
+            throw new InvalidOperationException($"{ConnectionStringSetting} has an IngestionEndpoint that is not an absolute URL.");
+        }
+    }
+}
