@@ -45,8 +45,9 @@ public sealed class RealWorkflowsTests
         await Testing.DurableTestHost.WaitUntilAsync(async () =>
         {
             body = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(host.Management, "/api/people/anna@kamflows.example/upcoming?days=60");
-            return body.GetProperty("accounts").GetArrayLength() == 2;
-        });
+            var sources = body.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("sourceKey").GetString()).ToHashSet();
+            return body.GetProperty("accounts").GetArrayLength() == 2 && sources.Contains("proposal:P-1") && sources.Contains("proposal:P-2");
+        }); // The plan is projected as each workflow takes its first step, so the two proposals may appear one after the other.
         var actions = body.GetProperty("actions").EnumerateArray().ToList();
         Assert.Contains(actions, a => a.GetProperty("sourceKey").GetString() == "proposal:P-1" && a.GetProperty("kind").GetString() == "ProposalCallToConfirmReceipt");
         Assert.Contains(actions, a => a.GetProperty("sourceKey").GetString() == "proposal:P-2");
