@@ -18,7 +18,8 @@ public static partial class KamFlowsProgram
             return await Cli.Cli.RunAsync(args, Console.Out, Console.Error);
         }
 
-        var builder = WebApplication.CreateBuilder(args);
+        // Content root = where the executable is, so its appsettings.json applies whatever the working directory (dotnet run from the repo root).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var functionsPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
         if (functionsPort is not null)
         {

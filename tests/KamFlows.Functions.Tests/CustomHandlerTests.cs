@@ -39,6 +39,25 @@ public sealed class CustomHandlerTests(PublishedHost published) : IClassFixture<
     }
 
     [Fact]
+    public async Task StartedFromAnotherWorkingDirectory_ItsOwnAppSettingsStillApply()
+    {
+        var elsewhere = Directory.CreateTempSubdirectory("kamflows-cwd-").FullName;
+        try
+        {
+            var settings = Settings(await SharedAzurite.ConnectionStringAsync(), Names.TaskHub("fn"));
+            settings["Logging__LogLevel__Default"] = "Information"; // Only the default: the Microsoft.AspNetCore level is appsettings.json's.
+            using var handler = await published.StartAsCustomHandlerAsync(settings, elsewhere);
+            await DurableTestHost.WaitUntilAsync(() => Task.FromResult(handler.Output.Contains("KamFlows starting", StringComparison.Ordinal)));
+            // appsettings.json next to the executable keeps ASP.NET Core's per-request logs at Warning; the health polls did not log.
+            Assert.DoesNotContain("Request starting", handler.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task QueueAndTimerInvocations_DriveAnOrchestrationToCompletion()
     {
         var (hub, cs) = (Names.TaskHub("fn"), await SharedAzurite.ConnectionStringAsync());

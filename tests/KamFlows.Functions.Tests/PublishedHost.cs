@@ -39,10 +39,10 @@ public sealed class PublishedHost : IAsyncLifetime
     }
 
     /// <summary>Starts the published executable the way the Functions host does: FUNCTIONS_CUSTOMHANDLER_PORT set.</summary>
-    public async Task<RunningHandler> StartAsCustomHandlerAsync(IDictionary<string, string> settings)
+    public async Task<RunningHandler> StartAsCustomHandlerAsync(IDictionary<string, string> settings, string? workingDirectory = null)
     {
         var port = FreePort();
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(Folder, "KamFlows.Host.dll"));
         psi.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (k, v) in settings)
