@@ -19,7 +19,7 @@ public sealed class CrashAndConcurrencyTests(ITestOutputHelper output)
         var hub = Names.TaskHub("crash");
         var log = Path.Combine(Path.GetTempPath(), hub);
         await using var client = await ClientOnlyAsync(hub);
-        var inputs = Enumerable.Range(1, 40).Select(i => new CrashInput(i, Sequential: 5, Parallel: 3, TimerMilliseconds: 300)).ToList();
+        var inputs = Enumerable.Range(1, 80).Select(i => new CrashInput(i, Sequential: 5, Parallel: 3, TimerMilliseconds: 300)).ToList(); // Enough work to outlast the 25 kills.
         var ids = new List<string>();
         foreach (var input in inputs)
         {
@@ -28,6 +28,7 @@ public sealed class CrashAndConcurrencyTests(ITestOutputHelper output)
 
         var random = new Random(20261122);
         var kills = 0;
+        var idleKills = 0;
         var worker = WorkerProcess.Start(cs, hub, log, leaseSeconds: 2);
         try
         {
@@ -35,11 +36,13 @@ public sealed class CrashAndConcurrencyTests(ITestOutputHelper output)
             {
                 // Kill while work is in flight: once the new process has run an activity, at a random moment after.
                 var before = ActivityLog.ReadAll(log).Length;
-                var waitUntil = DateTime.UtcNow.AddSeconds(10);
+                var waitUntil = DateTime.UtcNow.AddSeconds(30);
                 while (ActivityLog.ReadAll(log).Length == before && DateTime.UtcNow < waitUntil)
                 {
                     await Task.Delay(10);
                 }
+
+                idleKills += ActivityLog.ReadAll(log).Length == before ? 1 : 0;
 
                 await Task.Delay(random.Next(0, 120));
                 worker.Kill();
@@ -59,6 +62,7 @@ public sealed class CrashAndConcurrencyTests(ITestOutputHelper output)
         output.WriteLine($"{kills} kills; {executions.Length} activity executions for {ids.Count * 8} activities " +
                          $"({executions.Length - executions.Distinct().Count()} exact repeats, {executions.Select(Key).GroupBy(k => k).Count(g => g.Count() > 1)} activities run more than once)");
         Assert.Equal(25, kills);
+        Assert.Equal(0, idleKills); // Every kill landed while the restarted process was doing work.
         Assert.True(rerun > 0, "no kill landed between an activity and its commit: the test did not exercise recovery");
         for (var i = 0; i < ids.Count; i++)
         {
