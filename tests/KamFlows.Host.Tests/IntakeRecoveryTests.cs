@@ -68,4 +68,29 @@ public sealed class IntakeRecoveryTests
         Assert.Equal("failed", (await intake.GetEntityAsync<TableEntity>(shard, "e|broken")).Value.GetString("Status"));
         Assert.Equal("processed", (await intake.GetEntityAsync<TableEntity>(shard, "e|last")).Value.GetString("Status"));
     }
+
+    [Fact]
+    public async Task Pruning_ProcessedEventOlderThanTheRetention_IsForgotten_AndTheSameIdIsAcceptedAgain()
+    {
+        await using var host = await KamFlowsTestHost.StartAsync(s =>
+        {
+            s["KamFlows:Intake:DedupeRetention"] = "1.00:00:00";
+            s["KamFlows:Intake:PruneInterval"] = "00:00:00.200";
+            s["KamFlows:Intake:SweepInterval"] = "00:00:00.200";
+        });
+        var body = TestEvents.Account("prune-me", "ACME", T0, "Acme");
+        Assert.Equal(HttpStatusCode.Accepted, (await host.PostEventsAsync(body)).StatusCode);
+        await host.WaitForIntakeDrainedAsync();
+        var shard = IntakeShards.PartitionKey(IntakeShards.For("ACME"));
+        var intake = host.Table("Intake");
+        Assert.Equal(HttpStatusCode.OK, (await host.PostEventsAsync(body)).StatusCode); // Within the retention: a duplicate.
+
+        // Processed two days ago, as far as the row says: the host's pruning loop forgets it.
+        await intake.UpdateEntityAsync(new TableEntity(shard, "e|prune-me") { ["FinishedAt"] = DateTimeOffset.UtcNow.AddDays(-2) }, Azure.ETag.All);
+        var processor = host.Services.GetRequiredService<IntakeProcessor>();
+        await Testing.DurableTestHost.WaitUntilAsync(async () => processor.Pruned == 1); // Counted once every shard was pruned.
+        Assert.False((await intake.GetEntityIfExistsAsync<TableEntity>(shard, "e|prune-me")).HasValue);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await host.PostEventsAsync(body)).StatusCode);
+    }
 }

@@ -46,6 +46,7 @@ public static partial class FunctionsEndpoints
             InvokeAsync(IntakeFunction, body, logs, async _ =>
             {
                 var processed = await intake.ProcessAllOnceAsync(ct);
+                await intake.PruneIfDueAsync(ct);
                 return FunctionsResponse.Ok($"processed {processed} intake event(s)");
             })).ExcludeFromDescription();
 

@@ -20,6 +20,15 @@ public sealed class IntakeOptions
     /// <summary>Processing attempts after which an event is parked as failed so the events behind it can go on.</summary>
     public int MaxProcessingAttempts { get; set; } = 10;
 
+    /// <summary>
+    /// How long a processed event's id is remembered to refuse re-sends (CRMs retry for hours to days); the rows are then
+    /// deleted so the table does not grow forever. Zero keeps them forever. Failed events are always kept.
+    /// </summary>
+    public TimeSpan DedupeRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often processed events older than <see cref="DedupeRetention"/> are deleted.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>Run the processor in this process (false in Azure Functions, where a timer trigger calls it).</summary>
     public bool ProcessInBackground { get; set; } = true;
 
@@ -45,6 +54,16 @@ public sealed class IntakeOptions
         if (RetryDelay < TimeSpan.Zero)
         {
             errors.Add($"{Section}:{nameof(RetryDelay)} must not be negative.");
+        }
+
+        if (DedupeRetention != TimeSpan.Zero && DedupeRetention < TimeSpan.FromDays(1))
+        {
+            errors.Add($"{Section}:{nameof(DedupeRetention)} must be 0 (keep forever) or at least 1.00:00:00: a CRM's retries must still be recognised as duplicates.");
+        }
+
+        if (PruneInterval < TimeSpan.FromMilliseconds(10))
+        {
+            errors.Add($"{Section}:{nameof(PruneInterval)} must be at least 00:00:00.010.");
         }
 
         if (MaxProcessingAttempts < 1)

@@ -6,7 +6,8 @@
 //   row is deleted only after all steps succeeded, so a crash at any point only causes a harmless repeat;
 // - every route gets signal-with-start: an event that arrives before the one that "starts" its object (an
 //   acknowledgement before the proposal was sent) starts the instance, which holds it until it can use it (WorkflowRouting);
-// - personal data leaves the intake when the event is processed: only the event without it is kept.
+// - personal data leaves the intake when the event is processed: only the event without it is kept;
+// - processed events are forgotten after DedupeRetention (pruned every PruneInterval); pending and failed ones never are.
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
 using KamFlows.Durable;
@@ -34,12 +35,18 @@ public sealed partial class IntakeProcessor : BackgroundService
     private readonly ILogger<IntakeProcessor> _logger;
     private readonly SemaphoreSlim[] _shardLocks = Enumerable.Range(0, IntakeShards.Count).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly SemaphoreSlim[] _signals = Enumerable.Range(0, IntakeShards.Count).Select(_ => new SemaphoreSlim(0, 1)).ToArray();
+    private readonly TimeProvider _clock;
     private long _processed;
     private long _parked;
+    private long _pruned;
+    private long _nextPruneTicks;
 
     public IntakeProcessor(IntakeStore intake, AccountStore accounts, TimelineStore timeline, DurableTaskClient workflows, IntakeOptions options,
-        ILogger<IntakeProcessor> logger, KamFlows.Workflows.Ports.IAccountReader reader, IEnumerable<IAccountTeamListener> teamListeners)
+        ILogger<IntakeProcessor> logger, KamFlows.Workflows.Ports.IAccountReader reader, IEnumerable<IAccountTeamListener> teamListeners, TimeProvider clock)
     {
+        ArgumentNullException.ThrowIfNull(clock);
+        _clock = clock;
+        _nextPruneTicks = (clock.GetUtcNow() + options.SweepInterval).UtcTicks; // Not at start-up: hosts restart often.
         _intake = intake;
         _accounts = accounts;
         _timeline = timeline;
@@ -53,6 +60,55 @@ public sealed partial class IntakeProcessor : BackgroundService
     public long Processed => Interlocked.Read(ref _processed);
 
     public long Parked => Interlocked.Read(ref _parked);
+
+    /// <summary>Processed events forgotten by pruning since start.</summary>
+    public long Pruned => Interlocked.Read(ref _pruned);
+
+    /// <summary>Deletes processed events older than <see cref="IntakeOptions.DedupeRetention"/> in every shard; returns how many.</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        if (_options.DedupeRetention == TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        var cutoff = _clock.GetUtcNow() - _options.DedupeRetention;
+        var total = 0;
+        for (var shard = 0; shard < IntakeShards.Count; shard++)
+        {
+            total += await _intake.PruneProcessedAsync(shard, cutoff, cancellationToken).ConfigureAwait(false);
+        }
+
+        Interlocked.Add(ref _pruned, total);
+        if (total > 0)
+        {
+            LogPruned(_logger, total, cutoff);
+        }
+
+        return total;
+    }
+
+    /// <summary>Prunes when <see cref="IntakeOptions.PruneInterval"/> has passed since the last time (the Azure Functions timer trigger calls this often).</summary>
+    public async Task<int> PruneIfDueAsync(CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var due = Interlocked.Read(ref _nextPruneTicks);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _nextPruneTicks, (now + _options.PruneInterval).UtcTicks, due) != due)
+        {
+            return 0;
+        }
+
+        try
+        {
+            return await PruneAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+        {
+            LogPruneFailed(_logger, ex);
+            Interlocked.Exchange(ref _nextPruneTicks, (now + _options.SweepInterval).UtcTicks); // Try again soon, not in a day.
+            return 0;
+        }
+    }
 
     /// <summary>Wakes the shard's loop (called after a commit, so processing starts right after the answer).</summary>
     public void Notify(int shard)
@@ -117,7 +173,23 @@ public sealed partial class IntakeProcessor : BackgroundService
             return;
         }
 
-        await Task.WhenAll(Enumerable.Range(0, IntakeShards.Count).Select(s => RunShardAsync(s, stoppingToken))).ConfigureAwait(false);
+        await Task.WhenAll(Enumerable.Range(0, IntakeShards.Count).Select(s => RunShardAsync(s, stoppingToken)).Append(RunPruningAsync(stoppingToken))).ConfigureAwait(false);
+    }
+
+    private async Task RunPruningAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromTicks(Math.Min(_options.PruneInterval.Ticks, _options.SweepInterval.Ticks)), _clock, stoppingToken).ConfigureAwait(false);
+                await PruneIfDueAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
     }
 
     private async Task RunShardAsync(int shard, CancellationToken stoppingToken)
@@ -216,6 +288,12 @@ public sealed partial class IntakeProcessor : BackgroundService
 
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Intake: forgot {Count} processed events older than {Cutoff:O}")]
+    private static partial void LogPruned(ILogger logger, int count, DateTimeOffset cutoff);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake: pruning processed events failed; trying again after the next sweep interval")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Intake shard {Shard} failed; retrying")]
     private static partial void LogShardFailed(ILogger logger, int shard, Exception exception);

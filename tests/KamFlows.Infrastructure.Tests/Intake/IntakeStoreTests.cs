@@ -90,4 +90,63 @@ public sealed class IntakeStoreTests
         Assert.Equal("failed", await store.GetStatusAsync("ACME", "a", CancellationToken.None));
         Assert.Equal(IntakeDisposition.Duplicate, (await store.AcceptAsync([Event("z")], CancellationToken.None))[0].Disposition);
     }
+
+    private static async Task<(IntakeStore Store, Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock)> FakeClockStoreAsync()
+    {
+        var (_, storage) = await ClientsAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+        return (new IntakeStore(storage, new StorageRequestCounter(), new IntakeOptions(), clock), clock);
+    }
+
+    [Fact]
+    public async Task PruneProcessed_ForgetsOnlyEventsProcessedBeforeTheCutoff_WhoseIdsAreThenAcceptedAgain()
+    {
+        var (store, clock) = await FakeClockStoreAsync();
+        await using var _ = store;
+        var shard = IntakeShards.For("ACME");
+        await store.AcceptAsync([Event("old"), Event("failed"), Event("recent"), Event("waiting")], CancellationToken.None);
+        var pending = await store.ReadPendingAsync(shard, 10, CancellationToken.None);
+        await store.CompleteAsync(pending.Single(p => p.EventId == "old"), "{}", CancellationToken.None);
+        await store.ParkAsync(pending.Single(p => p.EventId == "failed"), string.Empty, "boom", CancellationToken.None);
+        clock.Advance(TimeSpan.FromDays(20));
+        await store.CompleteAsync(pending.Single(p => p.EventId == "recent"), "{}", CancellationToken.None);
+
+        Assert.Equal(1, await store.PruneProcessedAsync(shard, clock.GetUtcNow() - TimeSpan.FromDays(10), CancellationToken.None));
+        Assert.Equal(0, await store.PruneProcessedAsync(shard, clock.GetUtcNow() - TimeSpan.FromDays(10), CancellationToken.None));
+
+        Assert.Null(await store.GetStatusAsync("ACME", "old", CancellationToken.None));
+        Assert.Equal("failed", await store.GetStatusAsync("ACME", "failed", CancellationToken.None));
+        Assert.Equal("processed", await store.GetStatusAsync("ACME", "recent", CancellationToken.None));
+        Assert.Equal("pending", await store.GetStatusAsync("ACME", "waiting", CancellationToken.None));
+        var again = await store.AcceptAsync([Event("old"), Event("failed"), Event("recent"), Event("waiting")], CancellationToken.None);
+        Assert.Equal([IntakeDisposition.Accepted, IntakeDisposition.Duplicate, IntakeDisposition.Duplicate, IntakeDisposition.Duplicate], again.Select(o => o.Disposition));
+    }
+
+    [Fact]
+    public async Task PruneProcessed_MoreThanOneTransaction_DeletesThemAll()
+    {
+        var (store, clock) = await FakeClockStoreAsync();
+        await using var _ = store;
+        var shard = IntakeShards.For("ACME");
+        await store.AcceptAsync([.. Enumerable.Range(0, 230).Select(i => Event("p" + i))], CancellationToken.None);
+        foreach (var pending in await store.ReadPendingAsync(shard, 1000, CancellationToken.None))
+        {
+            await store.CompleteAsync(pending, "{}", CancellationToken.None);
+        }
+
+        Assert.Equal(230, await store.PruneProcessedAsync(shard, clock.GetUtcNow().AddSeconds(1), CancellationToken.None));
+        Assert.Null(await store.GetStatusAsync("ACME", "p229", CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("00:00:00", true)]
+    [InlineData("1.00:00:00", true)]
+    [InlineData("23:59:00", false)]
+    [InlineData("-1.00:00:00", false)]
+    public void DedupeRetention_ZeroOrAtLeastADay(string retention, bool valid)
+    {
+        var errors = new IntakeOptions { DedupeRetention = TimeSpan.Parse(retention, System.Globalization.CultureInfo.InvariantCulture) }.Validate();
+        Assert.Equal(valid, errors.Count == 0);
+        Assert.All(errors, e => Assert.Contains("KamFlows:Intake:DedupeRetention", e, StringComparison.Ordinal));
+    }
 }

@@ -13,6 +13,7 @@ namespace KamFlows.Infrastructure.Intake.Storage;
 internal static class IntakeRows
 {
     public const string EventPrefix = "e|";
+    public const string EventEnd = "e}";
     public const string PendingPrefix = "q|";
     public const string PendingEnd = "q}";
     public const string Pending = "pending";

@@ -4,7 +4,8 @@
 // - the e| row of an event id is never written twice: a second Add fails 409 and the event is reported Duplicate;
 // - pending rows are read in RowKey order, which is arrival order within a shard;
 // - completing an event updates its e| row and deletes its q| row in one transaction, so an event is never left
-//   processed-but-pending or deleted-but-unrecorded.
+//   processed-but-pending or deleted-but-unrecorded;
+// - pruning deletes only e| rows marked processed before the cutoff: pending and failed events are never forgotten.
 using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
@@ -112,6 +113,28 @@ public sealed class IntakeStore : IAsyncDisposable
         }
     }
 
+    /// <summary>Deletes a shard's e| rows of events processed before <paramref name="cutoff"/> (their ids may then be accepted again); returns how many.</summary>
+    public async Task<int> PruneProcessedAsync(int shard, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync().ConfigureAwait(false);
+        var pk = IntakeShards.PartitionKey(shard);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {pk} and RowKey ge {IntakeRows.EventPrefix} and RowKey lt {IntakeRows.EventEnd} and Status eq {IntakeRows.Processed} and FinishedAt lt {cutoff}");
+        var deleted = 0;
+        var batch = new List<string>(100);
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["RowKey"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(row.RowKey);
+            if (batch.Count == 100)
+            {
+                deleted += await DeleteAsync(pk, batch, cancellationToken).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+
+        return deleted + (batch.Count > 0 ? await DeleteAsync(pk, batch, cancellationToken).ConfigureAwait(false) : 0);
+    }
+
     /// <summary>Status of an event id in the intake (pending, processed, failed), or null when never accepted.</summary>
     public async Task<string?> GetStatusAsync(string accountId, string eventId, CancellationToken cancellationToken)
     {
@@ -169,6 +192,32 @@ public sealed class IntakeStore : IAsyncDisposable
         {
             // Another host finished the same event first: its outcome stands.
         }
+    }
+
+    private async Task<int> DeleteAsync(string partitionKey, List<string> rowKeys, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _table.SubmitTransactionAsync(rowKeys.Select(key => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partitionKey, key), ETag.All)),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 404)
+        {
+            // Another host pruned some of them meanwhile: delete one by one, a missing row being fine.
+            foreach (var key in rowKeys)
+            {
+                try
+                {
+                    await _table.DeleteEntityAsync(partitionKey, key, ETag.All, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RequestFailedException one) when (one.Status == 404)
+                {
+                    // Already gone.
+                }
+            }
+        }
+
+        return rowKeys.Count;
     }
 
     private static string Truncate(string text) => text.Length <= 4000 ? text : text[..4000];
