@@ -25,13 +25,15 @@ public sealed class TelemetryTests
     {
         await using var ingestion = await FakeIngestion.StartAsync();
         var items = new List<JsonElement>();
+        string taskHub;
         await using (var host = await KamFlowsTestHost.StartAsync(s =>
         {
             s[TelemetryExtensions.ConnectionStringSetting] = $"InstrumentationKey={InstrumentationKey};IngestionEndpoint={ingestion.Address}";
             s["OTEL_SERVICE_NAME"] = "kamflows-telemetry-test";
-            s[TelemetryExtensions.TracesPerSecondSetting] = "1000"; // The default rate limit could sample this test's few requests out.
+            s[TelemetryExtensions.SamplingRatioSetting] = "1"; // Every trace: the default rate limit could sample this test's requests out.
         }))
         {
+            taskHub = host.TaskHub;
             Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/health")).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await host.Http.PostAsync("/api/health/probe?timerSeconds=0", null)).StatusCode);
             var events = await host.PostEventsAsync(TestEvents.Account("tel-1", "TELEMETRY", DateTimeOffset.UtcNow, "Telemetry Oy"));
@@ -50,7 +52,7 @@ public sealed class TelemetryTests
         var dependencies = items.Where(i => BaseType(i) == "RemoteDependencyData").Select(i => i.GetProperty("data").GetProperty("baseData")).ToList();
         Assert.Contains(dependencies, d => d.GetProperty("name").GetString() == "activity HealthProbeEcho");
         // Storage calls are counted, not traced (this test's own calls to the host are, being in the same process).
-        Assert.DoesNotContain(dependencies, d => d.TryGetProperty("data", out var url) && url.GetString()!.Contains("devstoreaccount1", StringComparison.Ordinal));
+        Assert.DoesNotContain(dependencies, d => d.TryGetProperty("data", out var url) && url.GetString()!.Contains(taskHub, StringComparison.OrdinalIgnoreCase));
 
         var metrics = items.Where(i => BaseType(i) == "MetricData")
             .SelectMany(i => i.GetProperty("data").GetProperty("baseData").GetProperty("metrics").EnumerateArray()
@@ -75,17 +77,20 @@ public sealed class TelemetryTests
     }
 
     [Theory]
-    [InlineData("0")]
-    [InlineData("-1")]
-    public void TracesPerSecond_NotPositive_FailsAtStartUp(string value)
+    [InlineData(TelemetryExtensions.TracesPerSecondSetting, "0", null, null)]
+    [InlineData(TelemetryExtensions.TracesPerSecondSetting, "-1", null, null)]
+    [InlineData(TelemetryExtensions.SamplingRatioSetting, "1.5", null, null)]
+    [InlineData(TelemetryExtensions.SamplingRatioSetting, "0.5", TelemetryExtensions.TracesPerSecondSetting, "5")]
+    public void Sampling_OutOfRangeOrBothSet_FailsAtStartUp(string key, string value, string? otherKey, string? otherValue)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?> { [TelemetryExtensions.ConnectionStringSetting] = $"InstrumentationKey={InstrumentationKey}", [key] = value };
+        if (otherKey is not null)
         {
-            [TelemetryExtensions.ConnectionStringSetting] = $"InstrumentationKey={InstrumentationKey}",
-            [TelemetryExtensions.TracesPerSecondSetting] = value,
-        }).Build();
-        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddKamFlowsTelemetry(configuration));
-        Assert.Contains(TelemetryExtensions.TracesPerSecondSetting, error.Message, StringComparison.Ordinal);
+            settings[otherKey] = otherValue;
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddKamFlowsTelemetry(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()));
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public static class TelemetryExtensions
     /// <summary>Rate-limited sampling of traces (the exporter's default when unset).</summary>
     public const string TracesPerSecondSetting = "KamFlows:Telemetry:TracesPerSecond";
 
+    /// <summary>Fixed-share trace sampling (0–1) instead of the rate limit.</summary>
+    public const string SamplingRatioSetting = "KamFlows:Telemetry:SamplingRatio";
+
     /// <summary>Registers the exporters when <see cref="ConnectionStringSetting"/> is set; returns whether it did.</summary>
     public static bool AddKamFlowsTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,6 +38,17 @@ public static class TelemetryExtensions
         if (tracesPerSecond is <= 0 or > 10_000)
         {
             throw new InvalidOperationException($"{TracesPerSecondSetting} must be above 0 and at most 10000 (traces kept per second); it is {tracesPerSecond}.");
+        }
+
+        var samplingRatio = configuration.GetValue<float?>(SamplingRatioSetting);
+        if (samplingRatio is < 0 or > 1)
+        {
+            throw new InvalidOperationException($"{SamplingRatioSetting} must be between 0 and 1 (the share of traces kept); it is {samplingRatio}.");
+        }
+
+        if (samplingRatio is not null && tracesPerSecond is not null)
+        {
+            throw new InvalidOperationException($"Set {TracesPerSecondSetting} (rate-limited sampling) or {SamplingRatioSetting} (fixed share), not both.");
         }
 
         var serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "kamflows";
@@ -52,7 +66,15 @@ public static class TelemetryExtensions
             .UseAzureMonitorExporter(options =>
             {
                 options.ConnectionString = connectionString;
-                options.TracesPerSecond = tracesPerSecond ?? options.TracesPerSecond;
+                if (samplingRatio is { } ratio)
+                {
+                    options.SamplingRatio = ratio;
+                    options.TracesPerSecond = null; // A fixed share instead of the default rate limit.
+                }
+                else
+                {
+                    options.TracesPerSecond = tracesPerSecond ?? options.TracesPerSecond;
+                }
             });
         return true;
     }
