@@ -101,7 +101,7 @@ internal static class EmailOptionsTestExtensions
 {
     public static EmailOptions WithSendGrid(this EmailOptions o, Uri host)
     {
-        o.SendGridApiKey = "SG.test-key-not-a-secret";
+        o.SendGridApiKey = "test-sendgrid-api-key";
         o.SendGridHost = host;
         return o;
     }

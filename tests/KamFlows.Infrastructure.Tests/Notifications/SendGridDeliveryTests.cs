@@ -34,7 +34,7 @@ public sealed class SendGridDeliveryTests : IAsyncLifetime
         Assert.Equal(1, pass.Sent);
         var sent = Assert.Single(_sendGrid.Requests);
         Assert.Equal("/v3/mail/send", sent.Path);
-        Assert.Equal("Bearer SG.test-key-not-a-secret", sent.Authorization);
+        Assert.Equal("Bearer test-sendgrid-api-key", sent.Authorization);
         var body = sent.Body;
         Assert.Equal("kamflows@supplier.example", (string?)body["from"]!["email"]);
         Assert.Equal("KamFlows Acme", (string?)body["from"]!["name"]);
@@ -162,7 +162,7 @@ public sealed class SendGridDeliveryTests : IAsyncLifetime
         Assert.Contains("400", row.LastError);
         Assert.Contains("Does not contain a valid address. (field personalizations.0.to.0.email)", row.LastError);
         Assert.Equal(1, kit.SenderLogs.Count(5101));
-        Assert.DoesNotContain(kit.SenderLogs.Entries, e => e.Message.Contains("SG.test-key", StringComparison.Ordinal));
+        Assert.DoesNotContain(kit.SenderLogs.Entries, e => e.Message.Contains("test-sendgrid-api-key", StringComparison.Ordinal));
         Assert.Null(await kit.Store.EarliestDueAsync(default));
     }
 

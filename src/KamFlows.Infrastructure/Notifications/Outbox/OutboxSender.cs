@@ -352,34 +352,20 @@ public sealed partial class OutboxSender
     {
         private int _sent, _retried, _failed, _postponed, _suppressed;
 
-        public void Sent()
-        {
-            Interlocked.Increment(ref _sent);
-            KamFlowsMetrics.Email("sent");
-        }
+        public void Sent() => Count(ref _sent, "sent");
 
-        public void Retried()
-        {
-            Interlocked.Increment(ref _retried);
-            KamFlowsMetrics.Email("retried");
-        }
+        public void Retried() => Count(ref _retried, "retried");
 
-        public void Failed()
-        {
-            Interlocked.Increment(ref _failed);
-            KamFlowsMetrics.Email("failed");
-        }
+        public void Failed() => Count(ref _failed, "failed");
 
-        public void Postponed()
-        {
-            Interlocked.Increment(ref _postponed);
-            KamFlowsMetrics.Email("postponed");
-        }
+        public void Postponed() => Count(ref _postponed, "postponed");
 
-        public void Suppressed()
+        public void Suppressed() => Count(ref _suppressed, "suppressed");
+
+        private static void Count(ref int counter, string outcome)
         {
-            Interlocked.Increment(ref _suppressed);
-            KamFlowsMetrics.Email("suppressed");
+            Interlocked.Increment(ref counter);
+            KamFlowsMetrics.Email(outcome);
         }
 
         public SendPassResult Result(int examined, DateTimeOffset? next) => new(examined, _sent, _retried, _failed, _postponed, _suppressed, next);
