@@ -22,7 +22,7 @@ public static class PortfolioBenchmark
 
         GC.Collect();
         var sw = Stopwatch.StartNew();
-        var result = await new ScenarioSimulator().RunAsync(scenario, until, lowMemory: true);
+        var result = await new ScenarioSimulator().RunAsync(scenario, until);
         sw.Stop();
         using var self = Process.GetCurrentProcess();
         self.Refresh();

@@ -47,7 +47,7 @@ public sealed class CustomHandlerTests(PublishedHost published) : IClassFixture<
             var settings = Settings(await SharedAzurite.ConnectionStringAsync(), Names.TaskHub("fn"));
             settings["Logging__LogLevel__Default"] = "Information"; // Only the default: the Microsoft.AspNetCore level is appsettings.json's.
             using var handler = await published.StartAsCustomHandlerAsync(settings, elsewhere);
-            await DurableTestHost.WaitUntilAsync(() => Task.FromResult(handler.Output.Contains("KamFlows starting", StringComparison.Ordinal)));
+            await Eventually.WaitUntilAsync(() => Task.FromResult(handler.Output.Contains("KamFlows starting", StringComparison.Ordinal)));
             // appsettings.json next to the executable keeps ASP.NET Core's per-request logs at Warning; the health polls did not log.
             Assert.DoesNotContain("Request starting", handler.Output, StringComparison.Ordinal);
         }

@@ -148,7 +148,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
     /// <summary>Waits until the intake has no pending event left (everything accepted was processed).</summary>
     public async Task WaitForIntakeDrainedAsync()
     {
-        await DurableTestHost.WaitUntilAsync(async () =>
+        await Eventually.WaitUntilAsync(async () =>
         {
             var pending = 0;
             await foreach (var _ in Table("Intake").QueryAsync<TableEntity>(filter: "RowKey ge 'q|' and RowKey lt 'q}'", select: ["PartitionKey"]))
@@ -171,7 +171,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
     public async Task<IReadOnlyList<string>> WaitForReceivedAsync(string instanceId, int count)
     {
         IReadOnlyList<string> received = [];
-        await DurableTestHost.WaitUntilAsync(async () => (received = await ReceivedByAsync(instanceId)).Count >= count);
+        await Eventually.WaitUntilAsync(async () => (received = await ReceivedByAsync(instanceId)).Count >= count);
         return received;
     }
 

@@ -18,7 +18,7 @@ public sealed class RealWorkflowsTests
         await host.WaitForIntakeDrainedAsync();
 
         OrchestrationMetadata? proposal = null;
-        await Testing.DurableTestHost.WaitUntilAsync(async () =>
+        await Eventually.WaitUntilAsync(async () =>
             (proposal = await host.Workflows.GetInstanceAsync("proposal:P-1", getInputsAndOutputs: true)) is { RuntimeStatus: OrchestrationRuntimeStatus.Running });
         Assert.Equal(Workflows.WorkflowCatalog.ProposalFollowUp, proposal!.Name);
         Assert.NotEqual(EventRecorder.Version, proposal.Version);
@@ -42,7 +42,7 @@ public sealed class RealWorkflowsTests
         await host.WaitForIntakeDrainedAsync();
 
         System.Text.Json.JsonElement body = default;
-        await Testing.DurableTestHost.WaitUntilAsync(async () =>
+        await Eventually.WaitUntilAsync(async () =>
         {
             body = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(host.Management, "/api/people/anna@kamflows.example/upcoming?days=60");
             var sources = body.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("sourceKey").GetString()).ToHashSet();

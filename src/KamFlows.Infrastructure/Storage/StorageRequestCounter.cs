@@ -1,7 +1,7 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 
-namespace KamFlows.Durable.Storage;
+namespace KamFlows.Infrastructure.Storage;
 
 /// <summary>
 /// Counts every HTTP request the Azure SDK sends (retries included), per service. Storage is billed per
@@ -46,14 +46,14 @@ public sealed class StorageRequestCounter
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Interlocked.Increment(ref _count);
-            DurableTelemetry.StorageRequest(service);
+            KamFlowsMetrics.StorageRequest(service);
             ProcessNext(message, pipeline);
         }
 
         public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
             Interlocked.Increment(ref _count);
-            DurableTelemetry.StorageRequest(service);
+            KamFlowsMetrics.StorageRequest(service);
             return ProcessNextAsync(message, pipeline);
         }
     }
