@@ -25,8 +25,9 @@ public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILog
 {
     /// <summary>
     /// Runs <paramref name="scenario"/> until <paramref name="until"/> (default: the scenario's, else 90 days after its last event).
+    /// <paramref name="lowMemory"/> keeps no history of past episodes (large portfolios).
     /// </summary>
-    public async Task<SimulationResult> RunAsync(Scenario scenario, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
+    public async Task<SimulationResult> RunAsync(Scenario scenario, DateTimeOffset? until = null, bool lowMemory = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var events = scenario.Events.Select((e, i) => (Event: e, At: e.Time.ToInstant().ToDateTimeOffset(), Index: i))
@@ -52,7 +53,10 @@ public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILog
             throw new ScenarioException("Workflow settings are invalid:\n  " + string.Join("\n  ", problems));
         }
 
-        var runtime = new VirtualTaskHub(WorkflowsRegistration.Register(new Microsoft.DurableTask.DurableTaskRegistry()), provider, clock, loggerFactory: loggerFactory);
+        var runtime = new VirtualTaskHub(WorkflowsRegistration.Register(new Microsoft.DurableTask.DurableTaskRegistry()), provider, clock, loggerFactory: loggerFactory)
+        {
+            KeepHistory = !lowMemory,
+        };
         var client = new VirtualTaskHubClient(runtime);
         foreach (var (e, at, _) in events.Where(x => x.At <= end))
         {

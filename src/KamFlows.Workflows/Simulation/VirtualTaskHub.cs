@@ -62,6 +62,12 @@ public sealed class VirtualTaskHub
 
     public VirtualClock Clock { get; }
 
+    /// <summary>
+    /// Keep each execution's history (tests, replay recordings). Off, only the executor's in-memory state is kept
+    /// between episodes (it never re-reads past events): large portfolios fit in far less memory.
+    /// </summary>
+    public bool KeepHistory { get; init; } = true;
+
     /// <summary>Episodes run (one per batch of new events for an instance).</summary>
     public long Episodes { get; private set; }
 
@@ -224,6 +230,13 @@ public sealed class VirtualTaskHub
         }
 
         state.AddEvent(new OrchestratorCompletedEvent(-1) { Timestamp = now });
+        if (!KeepHistory)
+        {
+            state.Events.Clear();
+            state.PastEvents.Clear();
+            state.NewEvents.Clear();
+        }
+
         DeliverForwarded(instance);
         foreach (var a in activities)
         {
