@@ -107,7 +107,7 @@ public sealed class TaskHubDurableClient : DurableTaskClient
     public override async Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
     {
         var state = await GetStateAsync(instanceId, getInputsAndOutputs, cancellation).ConfigureAwait(false);
-        return state is null ? null : ToMetadata(state, getInputsAndOutputs);
+        return state is null ? null : ToMetadata(await WithFailureDetailsAsync(state).ConfigureAwait(false), getInputsAndOutputs);
     }
 
     /// <inheritdoc/>
@@ -126,7 +126,12 @@ public sealed class TaskHubDurableClient : DurableTaskClient
                 FetchInputsAndOutputs = filter?.FetchInputsAndOutputs ?? false,
             };
             var result = await _service.GetOrchestrationWithQueryAsync(query, cancellation).ConfigureAwait(false);
-            var page = result.OrchestrationState.Select(s => ToMetadata(s, query.FetchInputsAndOutputs)).ToList();
+            var page = new List<OrchestrationMetadata>(result.OrchestrationState.Count);
+            foreach (var state in result.OrchestrationState)
+            {
+                page.Add(ToMetadata(await WithFailureDetailsAsync(state).ConfigureAwait(false), query.FetchInputsAndOutputs));
+            }
+
             return new Page<OrchestrationMetadata>(page, string.IsNullOrEmpty(result.ContinuationToken) ? null : result.ContinuationToken);
         });
 
@@ -252,6 +257,22 @@ public sealed class TaskHubDurableClient : DurableTaskClient
         cancellation.ThrowIfCancellationRequested();
         var states = await _service.GetOrchestrationStateAsync(instanceId, allExecutions: false, fetchInput).WaitAsync(cancellation).ConfigureAwait(false);
         return states?.FirstOrDefault(s => s is not null);
+    }
+
+    /// <summary>
+    /// The instances table keeps only "type: message" of a failure; the full details (inner failure, stack) are on the
+    /// history's ExecutionCompleted event, read for failed instances only.
+    /// </summary>
+    private async Task<CoreState> WithFailureDetailsAsync(CoreState state)
+    {
+        if (state.OrchestrationStatus != CoreStatus.Failed || state.FailureDetails is not null)
+        {
+            return state;
+        }
+
+        var json = await _service.GetOrchestrationHistoryAsync(state.OrchestrationInstance.InstanceId, state.OrchestrationInstance.ExecutionId).ConfigureAwait(false);
+        state.FailureDetails = HistoryEventJson.Deserialize(json).OfType<ExecutionCompletedEvent>().LastOrDefault()?.FailureDetails;
+        return state;
     }
 
     private async Task<OrchestrationMetadata> PollAsync(string instanceId, bool getInputsAndOutputs, Func<OrchestrationMetadata, bool> done, CancellationToken cancellation)

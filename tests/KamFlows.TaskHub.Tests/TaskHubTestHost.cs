@@ -108,3 +108,18 @@ public sealed class TaskHubTestHost : IAsyncDisposable
         }
     }
 }
+
+public static class AsyncEnumerableExtensions
+{
+    /// <summary>All items (System.Linq.Async and .NET 10 both define ToListAsync; this avoids the ambiguity).</summary>
+    public static async Task<List<T>> CollectAsync<T>(this IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+}
