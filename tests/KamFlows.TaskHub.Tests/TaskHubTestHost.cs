@@ -23,6 +23,9 @@ public sealed class TaskHubTestHost : IAsyncDisposable
     }
 
     public string TaskHub { get; }
+
+    /// <summary>Delete the task hub's queues, tables and containers when disposed (off when another host shares the hub).</summary>
+    public bool DeleteHubOnDispose { get; set; } = true;
     public string OutboxTable { get; }
     public IServiceProvider Services => _host.Services;
     public DurableTaskClient Client => Services.GetRequiredService<DurableTaskClient>();
@@ -100,7 +103,10 @@ public sealed class TaskHubTestHost : IAsyncDisposable
         try
         {
             await _host.StopAsync();
-            await Services.GetRequiredService<AzureStorageOrchestrationService>().DeleteAsync();
+            if (DeleteHubOnDispose)
+            {
+                await Services.GetRequiredService<AzureStorageOrchestrationService>().DeleteAsync();
+            }
         }
         finally
         {
