@@ -36,7 +36,7 @@ public static partial class KamFlowsProgram
     }
 
     /// <summary>Decides where storage is; starts the embedded Azurite when nothing is configured.</summary>
-    private static async Task<(ResolvedStorage Storage, EmbeddedAzurite? Azurite)> StartStorageAsync(IConfiguration configuration)
+    private static async Task<(ResolvedStorage Storage, EmbeddedAzurite? Azurite)> StartStorageAsync(ConfigurationManager configuration)
     {
         var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (options.IsConfigured)

@@ -5,6 +5,7 @@ using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Timeline;
 using KamFlows.Workflows.Ports;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
