@@ -1,6 +1,5 @@
 using KamFlows.Durable;
 using KamFlows.Durable.Storage;
-using KamFlows.Host.Functions;
 using KamFlows.Host.Health;
 using KamFlows.Host.Management;
 using KamFlows.Host.Webhooks;
@@ -38,7 +37,6 @@ public static class HostComposition
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealth();
-        app.MapFunctionsInvocations();
         app.MapWebhooks();
         app.MapManagement();
         Email.EmailHostExtensions.MapKamFlowsEmail(app);

@@ -4,7 +4,7 @@ using KamFlows.Infrastructure.Storage;
 
 namespace KamFlows.Host;
 
-/// <summary>Builds and runs the web host (local mode or Azure Functions custom handler).</summary>
+/// <summary>Builds and runs the local web host (Azure runs src/KamFlows.Functions instead).</summary>
 public static partial class KamFlowsProgram
 {
     /// <summary>Default local address when none is configured (ASPNETCORE_URLS or --urls).</summary>
@@ -20,42 +20,30 @@ public static partial class KamFlowsProgram
 
         // Content root = where the executable is, so its appsettings.json applies whatever the working directory (dotnet run from the repo root).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        var functionsPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
-        if (functionsPort is not null)
-        {
-            builder.WebHost.UseUrls($"http://127.0.0.1:{functionsPort}");
-        }
-        else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        await using var embedded = await StartStorageAsync(builder, functionsPort is not null);
-        builder.Services.AddKamFlowsHost(builder.Configuration, runLoops: functionsPort is null);
+        await using var embedded = await StartStorageAsync(builder);
+        builder.Services.AddKamFlowsHost(builder.Configuration, runLoops: true);
 
         var app = builder.Build();
         app.MapKamFlowsEndpoints();
         var storage = app.Services.GetRequiredService<ResolvedStorage>();
-        LogStarting(app.Logger, storage.Description, functionsPort is null ? "local (in-process queue and timer loops)" : "Azure Functions custom handler");
+        LogStarting(app.Logger, storage.Description);
         await app.RunAsync();
         return 0;
     }
 
-    /// <summary>Decides where storage is; starts the embedded Azurite when nothing is configured (local runs only).</summary>
-    private static async Task<EmbeddedAzurite?> StartStorageAsync(WebApplicationBuilder builder, bool inFunctions)
+    /// <summary>Decides where storage is; starts the embedded Azurite when nothing is configured.</summary>
+    private static async Task<EmbeddedAzurite?> StartStorageAsync(WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (options.IsConfigured)
         {
             builder.Services.AddSingleton(ResolvedStorage.FromOptions(options));
             return null;
-        }
-
-        if (inFunctions)
-        {
-            throw new InvalidOperationException(
-                $"No storage configured. In Azure set {StorageOptions.Section}:TableServiceUri, QueueServiceUri and BlobServiceUri " +
-                $"(and ClientId for a user-assigned identity), or {StorageOptions.Section}:ConnectionString.");
         }
 
         var folder = options.AzuriteInMemory ? null : options.AzuriteDataFolder ?? Path.Combine(RepositoryRoot.Find(), ".kamflows", "azurite");
@@ -69,6 +57,6 @@ public static partial class KamFlowsProgram
         return azurite;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "KamFlows starting: storage {Storage}; mode {Mode}")]
-    private static partial void LogStarting(ILogger logger, string storage, string mode);
+    [LoggerMessage(Level = LogLevel.Information, Message = "KamFlows starting: storage {Storage}")]
+    private static partial void LogStarting(ILogger logger, string storage);
 }
