@@ -1,5 +1,5 @@
 // Issue 4's benchmark: a portfolio of N key accounts, each with a tender, two proposals and an opportunity, simulated over
-// M months of virtual time with the real workflows on the in-memory engine. Prints wall time, peak memory, notifications.
+// M months of virtual time with the real workflows on DurableTask.Core's replay (the simulator's virtual task hub). Prints wall time, peak memory, notifications.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -28,7 +28,7 @@ public static class PortfolioBenchmark
         self.Refresh();
         Console.WriteLine($"  wall time:            {sw.Elapsed.TotalSeconds:F1} s (target ≤ 30 s)");
         Console.WriteLine($"  peak working set:     {self.PeakWorkingSet64 / 1024.0 / 1024.0:F0} MB (target < 500 MB)");
-        Console.WriteLine($"  workflow instances:   {result.Instances.Count}, steps {result.Steps}, activities {result.ActivityExecutions}");
+        Console.WriteLine($"  workflow instances:   {result.Instances.Count}, episodes {result.Steps}, activities {result.ActivityExecutions}");
         Console.WriteLine($"  notifications:        {result.Notifications.Count} ({string.Join(", ", result.Notifications.GroupBy(n => n.Kind).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} {g.Count()}"))}, ...)");
         return 0;
     }

@@ -1,10 +1,9 @@
 using KamFlows.DevStorage;
-using KamFlows.Durable;
 using KamFlows.Infrastructure.Storage;
 
 namespace KamFlows.Host;
 
-/// <summary>Builds and runs the local web host (Azure runs src/KamFlows.Functions instead).</summary>
+/// <summary>Builds and runs the local host: HTTP, the task hub worker, intake and email loops, CLI verbs.</summary>
 public static partial class KamFlowsProgram
 {
     /// <summary>Default local address when none is configured (ASPNETCORE_URLS or --urls).</summary>
@@ -25,38 +24,36 @@ public static partial class KamFlowsProgram
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        await using var embedded = await StartStorageAsync(builder);
-        builder.Services.AddKamFlowsHost(builder.Configuration, runLoops: true);
+        var (storage, embedded) = await StartStorageAsync(builder.Configuration);
+        await using var azurite = embedded;
+        builder.Services.AddKamFlowsHost(builder.Configuration, storage);
 
         var app = builder.Build();
         app.MapKamFlowsEndpoints();
-        var storage = app.Services.GetRequiredService<ResolvedStorage>();
         LogStarting(app.Logger, storage.Description);
         await app.RunAsync();
         return 0;
     }
 
     /// <summary>Decides where storage is; starts the embedded Azurite when nothing is configured.</summary>
-    private static async Task<EmbeddedAzurite?> StartStorageAsync(WebApplicationBuilder builder)
+    private static async Task<(ResolvedStorage Storage, EmbeddedAzurite? Azurite)> StartStorageAsync(IConfiguration configuration)
     {
-        var options = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         if (options.IsConfigured)
         {
-            builder.Services.AddSingleton(ResolvedStorage.FromOptions(options));
-            return null;
+            return (ResolvedStorage.FromOptions(options), null);
         }
 
         var folder = options.AzuriteInMemory ? null : options.AzuriteDataFolder ?? Path.Combine(RepositoryRoot.Find(), ".kamflows", "azurite");
         var azurite = await EmbeddedAzurite.StartAsync(folder);
-        builder.Services.AddSingleton(new ResolvedStorage
+        return (new ResolvedStorage
         {
             TaskHub = options.TaskHub,
             ConnectionString = azurite.ConnectionString,
             Description = $"embedded Azurite on 127.0.0.1:{azurite.TablePort} (tables), data {(folder is null ? "in memory" : "in " + folder)}",
-        });
-        return azurite;
+        }, azurite);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "KamFlows starting: storage {Storage}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "KamFlows starting: storage {Storage}; workflows on DurableTask.Core's task hub worker (Azure Storage provider)")]
     private static partial void LogStarting(ILogger logger, string storage);
 }

@@ -16,6 +16,9 @@ public static class KamFlowsMetrics
     private static readonly Counter<long> EmailMessages = Meter.CreateCounter<long>(
         "kamflows.email.messages", "{message}", "Outbox messages by outcome: sent, retried, failed, postponed (quiet hours, budget), suppressed.");
 
+    private static readonly Counter<long> StorageRequests = Meter.CreateCounter<long>(
+        "kamflows.storage.requests", "{request}", "HTTP requests to Azure Storage (what storage bills), by service; the task hub's included.");
+
     /// <summary>Counts events of one webhook request.</summary>
     public static void EventsTaken(string source, int accepted, int duplicates)
     {
@@ -29,6 +32,8 @@ public static class KamFlowsMetrics
             IntakeEvents.Add(duplicates, new("kamflows.source", source), new("kamflows.disposition", "duplicate"));
         }
     }
+
+    internal static void StorageRequest(string service) => StorageRequests.Add(1, new KeyValuePair<string, object?>("kamflows.storage.service", service));
 
     internal static void Email(string outcome) => EmailMessages.Add(1, new KeyValuePair<string, object?>("kamflows.outcome", outcome));
 }

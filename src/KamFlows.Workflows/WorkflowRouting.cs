@@ -1,28 +1,111 @@
+// Signal-with-start on the Durable Task client, for every deliverer (intake, tests): the Durable Task Framework has no
+// such call, and DurableTask.AzureStorage discards an event raised to an instance that has not started yet. Invariants:
+// - an event that may create its object starts the instance with the event in its input, so nothing can overtake it;
+// - an event is raised only to an instance whose start has been processed (not Pending), so it is never discarded;
+// - a concurrent start by another deliverer is not an error: the event is raised to the instance that won;
+// - delivery is at least once (a crash after raising raises again): the workflow drops an event id it has seen.
 using KamFlows.Domain.Events;
-using KamFlows.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace KamFlows.Workflows;
 
-/// <summary>
-/// How a canonical event reaches workflows, for every deliverer (intake, simulator, tests): each route of
-/// <see cref="BusinessKey.RoutesFor(CanonicalEvent)"/> gets signal-with-start, with the event id as idempotency key;
-/// an event that starts its object also restarts a finished instance (a proposal revised after it expired).
-/// </summary>
+/// <summary>Where a canonical event goes: the instance (business key), its orchestrator, and whether the event may start it.</summary>
+public sealed record WorkflowDeliveryRoute(string InstanceId, string Orchestrator, bool StartsIfAbsent);
+
+/// <summary>What happened to one delivery.</summary>
+public enum WorkflowDeliveryOutcome
+{
+    /// <summary>A new instance (or a restart of a finished one) got the event in its input.</summary>
+    Started,
+
+    /// <summary>Raised on a running or suspended instance.</summary>
+    Raised,
+
+    /// <summary>The instance is finished and the event does not start it: nothing to do.</summary>
+    Ignored,
+}
+
+/// <summary>Delivers canonical events to their workflows through a <see cref="DurableTaskClient"/>.</summary>
 public static class WorkflowRouting
 {
-    public static IEnumerable<(string InstanceId, RaiseEventOptions Options)> Deliveries(CanonicalEvent canonicalEvent)
+    private static readonly IReadOnlyList<string> RunningStatuses =
+    [
+        nameof(OrchestrationRuntimeStatus.Pending), nameof(OrchestrationRuntimeStatus.Running), nameof(OrchestrationRuntimeStatus.Suspended),
+    ];
+
+    /// <summary>The instances an event goes to (<see cref="BusinessKey.RoutesFor(CanonicalEvent)"/>), primary first.</summary>
+    public static IEnumerable<WorkflowDeliveryRoute> Routes(CanonicalEvent canonicalEvent)
     {
         ArgumentNullException.ThrowIfNull(canonicalEvent);
         foreach (var route in BusinessKey.RoutesFor(canonicalEvent))
         {
-            var key = route.Key.ToString();
-            yield return (key, new RaiseEventOptions
-            {
-                EventId = canonicalEvent.Id,
-                StartOrchestratorName = WorkflowCatalog.OrchestratorFor(route.Key.Kind),
-                StartInput = key,
-                RestartIfCompleted = route.StartsIfAbsent,
-            });
+            yield return new WorkflowDeliveryRoute(route.Key.ToString(), WorkflowCatalog.OrchestratorFor(route.Key.Kind), route.StartsIfAbsent);
         }
     }
+
+    /// <summary>
+    /// Delivers <paramref name="canonicalEventJson"/> to one instance (signal-with-start). Waits up to
+    /// <paramref name="startWait"/> for a Pending instance to start; throws <see cref="TimeoutException"/> after that,
+    /// so the caller retries later instead of losing the event.
+    /// </summary>
+    public static async Task<WorkflowDeliveryOutcome> DeliverAsync(DurableTaskClient client, WorkflowDeliveryRoute route, string canonicalEventJson,
+        TimeSpan startWait, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(route);
+        var deadline = DateTime.UtcNow + startWait;
+        var pause = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            var instance = await client.GetInstanceAsync(route.InstanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+            var finished = instance is { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated };
+            if (instance is null || (finished && route.StartsIfAbsent))
+            {
+                if (await TryStartAsync(client, route, canonicalEventJson, cancellationToken).ConfigureAwait(false))
+                {
+                    return WorkflowDeliveryOutcome.Started;
+                }
+
+                continue; // Another deliverer started it meanwhile: raise to that instance.
+            }
+
+            if (finished)
+            {
+                return WorkflowDeliveryOutcome.Ignored;
+            }
+
+            if (instance!.RuntimeStatus != OrchestrationRuntimeStatus.Pending)
+            {
+                await client.RaiseEventAsync(route.InstanceId, WorkflowCatalog.CanonicalEventName, canonicalEventJson, cancellationToken).ConfigureAwait(false);
+                return WorkflowDeliveryOutcome.Raised;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Workflow instance {route.InstanceId} has not started within {startWait}; the event is delivered on a later attempt.");
+            }
+
+            await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+        }
+    }
+
+    private static async Task<bool> TryStartAsync(DurableTaskClient client, WorkflowDeliveryRoute route, string canonicalEventJson, CancellationToken cancellationToken)
+    {
+        var options = new StartOrchestrationOptions(route.InstanceId) { DedupeStatuses = RunningStatuses };
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(route.Orchestrator, new WorkflowStart(route.InstanceId, [canonicalEventJson]), options, cancellationToken)
+                .ConfigureAwait(false);
+            return true;
+        }
+        catch (global::DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The start input: read by every workflow as a <see cref="Common.WorkflowInput{TState}"/> without state.</summary>
+    private sealed record WorkflowStart(string Key, IReadOnlyList<string> Events);
 }

@@ -1,4 +1,4 @@
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.AccountCare;
 using KamFlows.Workflows.Activities;
 using KamFlows.Workflows.Common;
@@ -9,10 +9,13 @@ using KamFlows.Workflows.Tenders;
 
 namespace KamFlows.Workflows;
 
-/// <summary>The KAM workflows' orchestrators (version 1, under the names of <see cref="WorkflowCatalog"/>) and activities.</summary>
+/// <summary>
+/// The KAM workflows' orchestrators (under the names of <see cref="WorkflowCatalog"/>) and activities, in the SDK's
+/// registry: the local task hub, the simulator and the Azure Functions app all register exactly these.
+/// </summary>
 public static class WorkflowsRegistration
 {
-    public static DurableTaskRegistry Register(DurableTaskRegistry registry)
+    public static Microsoft.DurableTask.DurableTaskRegistry Register(Microsoft.DurableTask.DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
         return registry

@@ -1,4 +1,4 @@
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,16 +10,15 @@ namespace KamFlows.Workflows;
 public static class WorkflowsServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds <see cref="WorkflowsOptions"/> from <c>KamFlows:Workflows</c> (validated at start-up) and registers the
-    /// orchestrators and activities. Call after <c>AddDurableTasks</c>. The ports the activities use
-    /// (<c>INotificationOutbox</c>, <c>IAccountReader</c>, <c>IUpcomingActions</c>) come from Infrastructure.
+    /// Binds <see cref="WorkflowsOptions"/> from <c>KamFlows:Workflows</c> (validated at start-up). The orchestrators and
+    /// activities are registered by the host's engine from <see cref="WorkflowsRegistration"/>; the ports the activities
+    /// use (<c>INotificationOutbox</c>, <c>IAccountReader</c>, <c>IUpcomingActions</c>) come from Infrastructure.
     /// </summary>
     public static IServiceCollection AddKamFlowsWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<WorkflowsOptions>().Bind(configuration.GetSection(WorkflowsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WorkflowsOptions>, WorkflowsOptionsValidator>();
-        services.AddDurableRegistrations(r => WorkflowsRegistration.Register(r));
         return services;
     }
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using KamFlows.Durable;
+using DurableTask.Core.History;
+using Microsoft.DurableTask.Client;
 
 namespace KamFlows.Host.Tests;
 
@@ -32,13 +33,18 @@ public sealed class IntegrationSeamTests
         await host.PostEventsAsync(TestEvents.ProposalSent("p-1", "ACME", "P-1", T0));
         await host.WaitForReceivedAsync("proposal:P-1", 1);
         await host.Workflows.TerminateInstanceAsync("proposal:P-1", "finished");
-        var first = await host.Workflows.WaitForInstanceCompletionAsync("proposal:P-1");
+        await host.Workflows.WaitForInstanceCompletionAsync("proposal:P-1");
+        var first = await ExecutionIdAsync(host, "proposal:P-1");
 
         // A re-sent proposal (a new version) must not vanish into a finished instance.
         await host.PostEventsAsync(TestEvents.ProposalSent("p-2", "ACME", "P-1", T0.AddDays(3)));
         await host.WaitForIntakeDrainedAsync();
-        var again = await host.Workflows.GetInstanceAsync("proposal:P-1");
-        Assert.NotEqual(first.ExecutionId, again!.ExecutionId);
-        Assert.False(again.IsCompleted);
+        Assert.Equal(["p-2"], await host.WaitForReceivedAsync("proposal:P-1", 1));
+        Assert.NotEqual(first, await ExecutionIdAsync(host, "proposal:P-1"));
+        Assert.False((await host.Workflows.GetInstanceAsync("proposal:P-1"))!.IsCompleted);
+    }
+
+    private static async Task<string> ExecutionIdAsync(KamFlowsTestHost host, string instanceId) =>
+        (await host.Workflows.GetOrchestrationHistoryAsync(instanceId)).OfType<ExecutionStartedEvent>().First().OrchestrationInstance.ExecutionId;
     }
 }

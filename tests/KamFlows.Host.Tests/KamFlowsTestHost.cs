@@ -4,11 +4,12 @@ using System.Net.Http.Headers;
 using System.Text;
 using Azure.Data.Tables;
 using KamFlows.DevStorage;
-using KamFlows.Durable;
 using KamFlows.Infrastructure.Intake.Events;
 using KamFlows.Infrastructure.Storage;
 using KamFlows.Testing;
 using KamFlows.Workflows;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -62,9 +63,8 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         ["KamFlows:Webhooks:Mappings:bitrix24"] = MappingPath("bitrix24"),
         ["KamFlows:Webhooks:Mappings:amocrm"] = MappingPath("amocrm"),
         ["KamFlows:Api:Keys:0"] = ApiKey,
-        ["KamFlows:Durable:MaxPollInterval"] = "00:00:00.200",
-        ["KamFlows:Durable:TimerScanInterval"] = "00:00:01",
-        ["KamFlows:Durable:TimerLookahead"] = "00:00:05",
+        ["KamFlows:TaskHub:MaxQueuePollingInterval"] = "00:00:00.500",
+        ["KamFlows:TaskHub:PartitionCount"] = "1",
         ["KamFlows:Intake:RetryDelay"] = "00:00:00.100",
     };
 
@@ -88,12 +88,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         }
 
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()!;
-        builder.Services.AddSingleton(ResolvedStorage.FromOptions(storage));
-        builder.Services.AddKamFlowsHost(builder.Configuration, runLoops: true);
-        if (recordWorkflows)
-        {
-            builder.Services.AddDurableRegistrations(EventRecorder.RegisterForEveryWorkflow);
-        }
+        builder.Services.AddKamFlowsHost(builder.Configuration, ResolvedStorage.FromOptions(storage), recordWorkflows ? EventRecorder.RegisterForEveryWorkflow : null);
 
         var app = builder.Build();
         app.MapKamFlowsEndpoints();
@@ -148,7 +143,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
     /// <summary>Waits until the intake has no pending event left (everything accepted was processed).</summary>
     public async Task WaitForIntakeDrainedAsync()
     {
-        await DurableTestHost.WaitUntilAsync(async () =>
+        await Eventually.WaitUntilAsync(async () =>
         {
             var pending = 0;
             await foreach (var _ in Table("Intake").QueryAsync<TableEntity>(filter: "RowKey ge 'q|' and RowKey lt 'q}'", select: ["PartitionKey"]))
@@ -171,7 +166,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
     public async Task<IReadOnlyList<string>> WaitForReceivedAsync(string instanceId, int count)
     {
         IReadOnlyList<string> received = [];
-        await DurableTestHost.WaitUntilAsync(async () => (received = await ReceivedByAsync(instanceId)).Count >= count);
+        await Eventually.WaitUntilAsync(async () => (received = await ReceivedByAsync(instanceId)).Count >= count);
         return received;
     }
 
@@ -185,27 +180,43 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
     }
 }
 
-/// <summary>Stands in for every workflow until they exist: records the ids of the kam.event events it receives, in order, in its custom status.</summary>
-public sealed class EventRecorder : TaskOrchestrator<string, string>
+/// <summary>
+/// Stands in for every workflow: records the ids of the canonical events it receives (those given with the start, then
+/// those raised), in order, in its custom status. Continues as new every 20 events, as the real workflows do.
+/// </summary>
+public sealed class EventRecorder : TaskOrchestrator<RecorderInput, string>
 {
-    public const string Version = "test-recorder";
-
     public static void RegisterForEveryWorkflow(DurableTaskRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(registry);
         foreach (var name in new[] { WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.TenderPreparation, WorkflowCatalog.SaleCycle, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.AccountCare })
         {
-            registry.AddOrchestrator(name, Version, _ => new EventRecorder(), isDefault: true);
+            registry.AddOrchestrator(name, () => new EventRecorder());
         }
     }
 
-    public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+    public override async Task<string> RunAsync(TaskOrchestrationContext context, RecorderInput input)
     {
-        var received = new List<string>();
-        while (true)
+        ArgumentNullException.ThrowIfNull(context);
+        var received = new List<string>(input?.Received ?? []);
+        received.AddRange((input?.Events ?? []).Select(json => Domain.Events.CanonicalEventParser.ParseOrThrow(json).Id));
+        context.SetCustomStatus(received);
+        for (var i = 0; i < 20; i++)
         {
             var json = await context.WaitForExternalEvent<string>(WorkflowCatalog.CanonicalEventName);
             received.Add(Domain.Events.CanonicalEventParser.ParseOrThrow(json).Id);
             context.SetCustomStatus(received);
         }
+
+        context.ContinueAsNew(new RecorderInput { Received = received });
+        return "continued";
     }
+}
+
+/// <summary>The start input intake gives every workflow (its events), or what the recorder carries over.</summary>
+public sealed record RecorderInput
+{
+    public IReadOnlyList<string>? Events { get; init; }
+
+    public IReadOnlyList<string>? Received { get; init; }
 }

@@ -50,7 +50,9 @@ public sealed class TelemetryTests
         Assert.Contains(requests, r => r.GetProperty("url").GetString()!.Contains("/api/webhooks/events", StringComparison.Ordinal) && r.GetProperty("responseCode").GetString() == "202");
 
         var dependencies = items.Where(i => BaseType(i) == "RemoteDependencyData").Select(i => i.GetProperty("data").GetProperty("baseData")).ToList();
-        Assert.Contains(dependencies, d => d.GetProperty("name").GetString() == "activity HealthProbeEcho");
+        var spans = requests.Concat(dependencies).Select(d => d.GetProperty("name").GetString()!).ToList();
+        Assert.Contains(spans, name => name.StartsWith("activity:HealthProbeEcho", StringComparison.Ordinal)); // DurableTask.Core's own spans.
+        Assert.Contains(spans, name => name.StartsWith("orchestration:HealthProbe", StringComparison.Ordinal));
         // Storage calls are counted, not traced (this test's own calls to the host are, being in the same process).
         Assert.DoesNotContain(dependencies, d => d.TryGetProperty("data", out var url) && url.GetString()!.Contains(taskHub, StringComparison.OrdinalIgnoreCase));
 
@@ -59,9 +61,9 @@ public sealed class TelemetryTests
                 .Select(m => (Name: m.GetProperty("name").GetString()!, Properties: i.GetProperty("data").GetProperty("baseData").TryGetProperty("properties", out var p) ? p.GetRawText() : "")))
             .ToList();
         Assert.Contains(metrics, m => m.Name == "kamflows.intake.events" && m.Properties.Contains("\"kamflows.source\":\"events\"", StringComparison.Ordinal));
-        Assert.Contains(metrics, m => m.Name == "kamflows.durable.activities" && m.Properties.Contains("HealthProbeEcho", StringComparison.Ordinal));
-        Assert.Contains(metrics, m => m.Name == "kamflows.durable.steps");
+        Assert.Contains(metrics, m => m.Name == "kamflows.activities" && m.Properties.Contains("HealthProbeEcho", StringComparison.Ordinal));
         Assert.Contains(metrics, m => m.Name == "kamflows.storage.requests" && m.Properties.Contains("\"kamflows.storage.service\":\"table\"", StringComparison.Ordinal));
+        Assert.Contains(metrics, m => m.Name == "kamflows.storage.requests" && m.Properties.Contains("\"kamflows.storage.service\":\"taskhub\"", StringComparison.Ordinal));
     }
 
     [Theory]

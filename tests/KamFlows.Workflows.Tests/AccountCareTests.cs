@@ -1,4 +1,3 @@
-using KamFlows.Durable.History;
 using KamFlows.Workflows.Ports;
 
 namespace KamFlows.Workflows.Tests;
@@ -39,13 +38,13 @@ public sealed class AccountCareTests
         await host.AdvanceToAsync(At("2026-04-20T00:00:00+03:00")); // Another sweep on 6 April finds the same birthday.
         Assert.Single(host.Outbox.Of(NotificationKind.ContactBirthday));
 
-        var history = await host.Client.GetInstanceHistoryAsync(Key);
-        var recorded = string.Join("\n", history.Select(e => e.Payload));
+        var history = host.Hub.GetHistory(Key);
+        var recorded = string.Join("\n", history.Select(Newtonsoft.Json.JsonConvert.SerializeObject));
         Assert.DoesNotContain("1975", recorded, StringComparison.Ordinal);
         Assert.DoesNotContain("\"2026-04-12\"", recorded, StringComparison.Ordinal);
         Assert.DoesNotContain("birthday_on", recorded, StringComparison.Ordinal);
         Assert.DoesNotContain("sailing", recorded, StringComparison.Ordinal);
-        Assert.Contains(history, e => e.Kind == HistoryEventKind.TaskScheduled && e.Name == "SweepBirthdays");
+        Assert.Contains(history, e => e is DurableTask.Core.History.TaskScheduledEvent { Name: "SweepBirthdays" });
     }
 
     [Fact]
@@ -104,7 +103,7 @@ public sealed class AccountCareTests
         await host.SendAsync(Ev.OpportunityUpserted("O-1", "2026-02-11T10:00:00+02:00", "needs_recognition"), Key);
         await host.SendAsync(Ev.ComplaintOpened("K-1", "2026-02-12T10:00:00+02:00"), Key);
         await host.SendAsync(Ev.RevenueReported("2026-04-01T06:00:00+03:00", "2026-01-01", "2026-03-31", 310_000m), Key);
-        var firstExecution = (await host.InstanceAsync(Key)).ExecutionId;
+        var firstExecution = host.Hub.GetHistory(Key).OfType<DurableTask.Core.History.ExecutionStartedEvent>().Single().OrchestrationInstance.ExecutionId;
         await host.AdvanceToAsync(At("2026-04-01T12:00:00+03:00"));
 
         var review = host.Outbox.One(NotificationKind.QuarterlyBusinessReview);
@@ -134,7 +133,7 @@ public sealed class AccountCareTests
         Assert.Equal("2026-02-10", nudges[0].Fields["last_analysis_on"].Date);
 
         // A quarter is a fresh execution: short history, same state, nothing sent twice.
-        Assert.NotEqual(firstExecution, (await host.InstanceAsync(Key)).ExecutionId);
+        Assert.NotEqual(firstExecution, host.Hub.GetHistory(Key).OfType<DurableTask.Core.History.ExecutionStartedEvent>().Single().OrchestrationInstance.ExecutionId);
         await host.AdvanceToAsync(At("2026-04-15T00:00:00+03:00"));
         Assert.Single(host.Outbox.Of(NotificationKind.QuarterlyBusinessReview));
         Assert.Equal(4, (await host.StatusAsync(Key))!.EventsReceived);

@@ -1,6 +1,7 @@
 using KamFlows.DevStorage;
-using KamFlows.Durable;
 using KamFlows.Workflows.Common;
+using KamFlows.Workflows.Replay;
+using Microsoft.DurableTask;
 
 namespace KamFlows.Workflows.Tests;
 
@@ -160,10 +161,11 @@ public sealed class RecordedHistoryTests
     private static async Task Save(WorkflowHost host, string file, string key, string description)
     {
         var meta = await host.InstanceAsync(key);
+        var events = host.Hub.GetHistory(key);
         var history = new RecordedHistory
         {
-            Orchestrator = meta.Name, Version = meta.Version, InstanceId = key, ExecutionId = meta.ExecutionId, Description = description,
-            Events = await host.Client.GetInstanceHistoryAsync(key),
+            Orchestrator = meta.Name, Version = events.OfType<DurableTask.Core.History.ExecutionStartedEvent>().Single().Version ?? string.Empty,
+            InstanceId = key, Description = description, Events = [.. events],
         };
         var check = HistoryReplayChecker.Check(Current(), history);
         Assert.True(check.IsDeterministic, $"{file}: {check.Problem}");

@@ -1,4 +1,4 @@
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +31,6 @@ public sealed class WorkflowsOptionsTests
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
-        services.AddDurableTasks(o => o.StorageConnectionString = "UseDevelopmentStorage=true", _ => { });
         services.AddKamFlowsWorkflows(configuration);
         return services.BuildServiceProvider();
     }
@@ -52,11 +51,11 @@ public sealed class WorkflowsOptionsTests
         Assert.Equal(30, o.SaleCycle.StallDays);
         Assert.Equal("08:30", o.Timing.ReminderTime);
         Assert.Equal([NotificationKind.ReferenceLetterAsk], o.Escalation.EscalatedTasksOrDefault);
-        var registry = sp.GetRequiredService<DurableTaskRegistry>();
+        var registry = WorkflowsRegistration.Register(new DurableTaskRegistry());
         Assert.Equal(
             [WorkflowCatalog.AccountCare, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation],
-            registry.OrchestratorNames.Order(StringComparer.Ordinal));
-        Assert.Equal(6, registry.ActivityNames.Count);
+            registry.GetOrchestrators().Select(o => o.Key.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(6, registry.GetActivities().Count());
     }
 
     [Fact]

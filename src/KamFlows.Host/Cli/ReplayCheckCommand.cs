@@ -1,5 +1,6 @@
-using KamFlows.Durable;
 using KamFlows.Workflows;
+using KamFlows.Workflows.Replay;
+using Microsoft.DurableTask;
 
 namespace KamFlows.Host.Cli;
 
@@ -24,7 +25,7 @@ public static class ReplayCheckCommand
             {
                 history = RecordedHistory.Load(file);
             }
-            catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidDataException)
+            catch (InvalidDataException ex)
             {
                 error.WriteLine($"FAIL {file}: not a recorded history ({ex.Message})");
                 failures++;
@@ -34,7 +35,7 @@ public static class ReplayCheckCommand
             var result = HistoryReplayChecker.Check(registry, history);
             if (result.IsDeterministic)
             {
-                output.WriteLine($"ok   {file} ({history.Orchestrator} v{history.Version}, {history.Events.Count} events)");
+                output.WriteLine($"ok   {file} ({history.Orchestrator}{(history.Version.Length > 0 ? " v" + history.Version : string.Empty)}, {history.Events.Count} events)");
             }
             else
             {

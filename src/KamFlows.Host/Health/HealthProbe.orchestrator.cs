@@ -1,19 +1,20 @@
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 
 namespace KamFlows.Host.Health;
 
 /// <summary>
-/// A deep health check: exercises the whole durable path (queue, step commit, activity, durable timer) and reports
-/// how long each took. Started by <c>POST /api/health/probe</c>; also what the deployment tests drive.
+/// A deep health check: exercises the whole durable path (control queue, history, work-item queue, activity, durable
+/// timer) and reports how long it took. Started by <c>POST /api/health/probe</c>.
 /// </summary>
 public sealed class HealthProbe : TaskOrchestrator<int, HealthProbeResult>
 {
-    public override async Task<HealthProbeResult> RunAsync(TaskOrchestrationContext context, int timerSeconds)
+    public override async Task<HealthProbeResult> RunAsync(TaskOrchestrationContext context, int input)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var started = context.CurrentUtcDateTime;
         var echo = await context.CallActivityAsync<string>(nameof(HealthProbeEcho), context.InstanceId);
-        await context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(Math.Clamp(timerSeconds, 0, 60)), CancellationToken.None);
-        return new HealthProbeResult(echo, started, context.CurrentUtcDateTime);
+        await context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(Math.Clamp(input, 0, 60)), CancellationToken.None);
+        return new HealthProbeResult(echo, new DateTimeOffset(started, TimeSpan.Zero), new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero));
     }
 }
 

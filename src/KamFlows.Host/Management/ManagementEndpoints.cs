@@ -1,12 +1,11 @@
 using System.Text.Json;
 using KamFlows.Domain.Events;
-using KamFlows.Durable;
-using KamFlows.Durable.History;
 using KamFlows.Host.Webhooks;
 using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Timeline;
 using KamFlows.Workflows.Ports;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
 namespace KamFlows.Host.Management;
@@ -48,11 +47,11 @@ public static class ManagementEndpoints
         api.MapGet("/instances/{instanceId}", GetInstanceAsync).WithName("GetInstance").WithSummary("One workflow instance with its history").ProducesProblem(404);
         api.MapPost("/instances/{instanceId}/events/{eventName}", RaiseEventAsync).WithName("RaiseEvent").WithSummary("Raises an event (JSON body) on an instance").ProducesProblem(404);
         api.MapPost("/instances/{instanceId}/terminate", (string instanceId, string? reason, DurableTaskClient client, CancellationToken ct) =>
-            ControlAsync(instanceId, "terminated", () => client.TerminateInstanceAsync(instanceId, reason, ct))).WithName("TerminateInstance").ProducesProblem(404);
+            ControlAsync(client, instanceId, "terminated", () => client.TerminateInstanceAsync(instanceId, reason, ct), ct)).WithName("TerminateInstance").ProducesProblem(404);
         api.MapPost("/instances/{instanceId}/suspend", (string instanceId, string? reason, DurableTaskClient client, CancellationToken ct) =>
-            ControlAsync(instanceId, "suspended", () => client.SuspendInstanceAsync(instanceId, reason, ct))).WithName("SuspendInstance").ProducesProblem(404);
+            ControlAsync(client, instanceId, "suspended", () => client.SuspendInstanceAsync(instanceId, reason, ct), ct)).WithName("SuspendInstance").ProducesProblem(404);
         api.MapPost("/instances/{instanceId}/resume", (string instanceId, string? reason, DurableTaskClient client, CancellationToken ct) =>
-            ControlAsync(instanceId, "resumed", () => client.ResumeInstanceAsync(instanceId, reason, ct))).WithName("ResumeInstance").ProducesProblem(404);
+            ControlAsync(client, instanceId, "resumed", () => client.ResumeInstanceAsync(instanceId, reason, ct), ct)).WithName("ResumeInstance").ProducesProblem(404);
         return app;
     }
 
@@ -97,16 +96,14 @@ public static class ManagementEndpoints
         var now = clock.GetUtcNow();
         foreach (var key in keys)
         {
-            if (await client.GetInstanceAsync(key, cancellationToken: ct).ConfigureAwait(false) is not { IsCompleted: false } m)
+            if (await client.GetInstanceAsync(key, ct).ConfigureAwait(false) is not { IsCompleted: false } m)
             {
                 continue;
             }
 
             running.Add(new WorkflowView(m.InstanceId, m.Name, m.RuntimeStatus.ToString(), m.CreatedAt, m.LastUpdatedAt));
-            var history = await client.GetInstanceHistoryAsync(key, ct).ConfigureAwait(false);
-            var fired = history.Where(e => e.Kind == HistoryEventKind.TimerFired).Select(e => e.TaskId).ToHashSet();
-            timers.AddRange(history.Where(e => e.Kind == HistoryEventKind.TimerCreated && !fired.Contains(e.TaskId) && e.FireAt is not null)
-                .Select(e => new ScheduledTimer(key, e.FireAt!.Value)));
+            var history = await client.GetOrchestrationHistoryAsync(key, ct).ConfigureAwait(false);
+            timers.AddRange(ManagementMapping.OpenTimers(history).Select(at => new ScheduledTimer(key, at)));
         }
 
         IReadOnlyList<PlannedActionView>? planned = null;
@@ -189,18 +186,29 @@ public static class ManagementEndpoints
             return TypedResults.Problem(statusCode: 400, title: "Invalid query", detail: "pageSize must be between 1 and 1000.");
         }
 
-        var page = await client.QueryInstancesAsync(new OrchestrationQuery
+        var query = new OrchestrationQuery
         {
-            Statuses = statuses,
-            Name = q["name"].ToString() is { Length: > 0 } name ? name : null,
+            Statuses = statuses.Count > 0 ? statuses : null,
             InstanceIdPrefix = q["prefix"].ToString() is { Length: > 0 } prefix ? prefix : null,
             CreatedFrom = Time("createdFrom"),
             CreatedTo = Time("createdTo"),
-            CustomStatusContains = q["customStatus"].ToString() is { Length: > 0 } cs ? cs : null,
             PageSize = pageSize,
-            ContinuationToken = q["continuationToken"].ToString() is { Length: > 0 } token ? token : null,
-        }, ct).ConfigureAwait(false);
-        return TypedResults.Ok(new InstancePage(page.Instances.Select(ManagementMapping.Instance).ToList(), page.ContinuationToken));
+            FetchInputsAndOutputs = true,
+        };
+        var token = q["continuationToken"].ToString() is { Length: > 0 } t ? t : null;
+        Page<OrchestrationMetadata>? page = null;
+        await foreach (var p in client.GetAllInstancesAsync(query).AsPages(token, pageSize).WithCancellation(ct).ConfigureAwait(false))
+        {
+            page = p;
+            break;
+        }
+
+        // The Durable Task query has no name or custom-status filter: those two narrow the page the task hub returned.
+        var name = q["name"].ToString();
+        var customStatus = q["customStatus"].ToString();
+        var instances = (page?.Values ?? []).Where(m => name.Length == 0 || string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))
+            .Where(m => customStatus.Length == 0 || (m.SerializedCustomStatus?.Contains(customStatus, StringComparison.Ordinal) ?? false));
+        return TypedResults.Ok(new InstancePage(instances.Select(ManagementMapping.Instance).ToList(), page?.ContinuationToken));
     }
 
     private static async Task<Results<Ok<InstanceDetail>, ProblemHttpResult>> GetInstanceAsync(string instanceId, DurableTaskClient client, CancellationToken ct)
@@ -210,14 +218,14 @@ public static class ManagementEndpoints
             return NotFound(instanceId);
         }
 
-        var history = await client.GetInstanceHistoryAsync(instanceId, ct).ConfigureAwait(false);
+        var history = await client.GetOrchestrationHistoryAsync(instanceId, ct).ConfigureAwait(false);
         return TypedResults.Ok(new InstanceDetail(ManagementMapping.Instance(m), history.Select(ManagementMapping.History).ToList()));
     }
 
-    private static async Task<Results<Accepted<ControlResult>, ProblemHttpResult>> RaiseEventAsync(string instanceId, string eventName, string? eventId, HttpRequest request,
+    private static async Task<Results<Accepted<ControlResult>, ProblemHttpResult>> RaiseEventAsync(string instanceId, string eventName, HttpRequest request,
         DurableTaskClient client, CancellationToken ct)
     {
-        if (!IsInstanceId(instanceId))
+        if (!IsInstanceId(instanceId) || await client.GetInstanceAsync(instanceId, ct).ConfigureAwait(false) is not { IsCompleted: false })
         {
             return NotFound(instanceId);
         }
@@ -236,16 +244,21 @@ public static class ManagementEndpoints
             }
         }
 
-        var result = await client.RaiseEventAsync(instanceId, eventName, data, new RaiseEventOptions { EventId = eventId }, ct).ConfigureAwait(false);
-        return result == RaiseEventResult.InstanceNotFound
-            ? NotFound(instanceId)
-            : TypedResults.Accepted((string?)null, new ControlResult(instanceId, result.ToString().ToLowerInvariant()));
+        await client.RaiseEventAsync(instanceId, eventName, data, ct).ConfigureAwait(false);
+        return TypedResults.Accepted((string?)null, new ControlResult(instanceId, "raised"));
     }
 
-    private static async Task<Results<Accepted<ControlResult>, ProblemHttpResult>> ControlAsync(string instanceId, string outcome, Func<Task<bool>> control) =>
-        IsInstanceId(instanceId) && await control().ConfigureAwait(false)
-            ? TypedResults.Accepted((string?)null, new ControlResult(instanceId, outcome))
-            : NotFound(instanceId);
+    private static async Task<Results<Accepted<ControlResult>, ProblemHttpResult>> ControlAsync(DurableTaskClient client, string instanceId, string outcome, Func<Task> control,
+        CancellationToken ct)
+    {
+        if (!IsInstanceId(instanceId) || await client.GetInstanceAsync(instanceId, ct).ConfigureAwait(false) is null)
+        {
+            return NotFound(instanceId);
+        }
+
+        await control().ConfigureAwait(false);
+        return TypedResults.Accepted((string?)null, new ControlResult(instanceId, outcome));
+    }
 
     private static bool IsInstanceId(string id) => id.Length is > 0 and <= 400 && !id.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
 

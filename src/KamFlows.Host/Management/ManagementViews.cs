@@ -1,8 +1,8 @@
 using KamFlows.Domain.Accounts;
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Portfolio;
-using KamFlows.Durable;
-using KamFlows.Durable.History;
+using DurableTask.Core.History;
+using Microsoft.DurableTask.Client;
 using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Timeline;
 using KamFlows.Workflows.Ports;
@@ -51,9 +51,10 @@ public sealed record PortfolioView(PeriodView Period, decimal TotalRevenue, stri
 
 public sealed record AccountShareRow(string AccountId, AccountShare Share, bool IsKeyAccount);
 
-public sealed record InstanceView(string InstanceId, string Name, string Version, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt,
+public sealed record InstanceView(string InstanceId, string Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt,
     DateTimeOffset? CompletedAt, string? Input, string? Output, string? CustomStatus, string? Failure);
 
+/// <summary>A DurableTask.Core history event: its type, time, the task or timer it concerns, and its payload.</summary>
 public sealed record HistoryView(string Kind, DateTimeOffset Timestamp, int? TaskId, string? Name, DateTimeOffset? FireAt, string? Payload);
 
 public sealed record InstanceDetail(InstanceView Instance, IReadOnlyList<HistoryView> History);
@@ -75,10 +76,34 @@ internal static class ManagementMapping
         share is null ? null : Share(share));
 
     public static InstanceView Instance(OrchestrationMetadata m) => new(
-        m.InstanceId, m.Name, m.Version, m.RuntimeStatus.ToString(), m.CreatedAt, m.LastUpdatedAt, m.CompletedAt,
-        m.SerializedInput, m.SerializedOutput, m.SerializedCustomStatus, m.FailureDetails?.ToString());
+        m.InstanceId, m.Name, m.RuntimeStatus.ToString(), m.CreatedAt, m.LastUpdatedAt, m.IsCompleted ? m.LastUpdatedAt : null,
+        m.SerializedInput, m.SerializedOutput, m.SerializedCustomStatus, m.FailureDetails is { } f ? $"{f.ErrorType}: {f.ErrorMessage}" : null);
 
-    public static HistoryView History(HistoryEvent e) => new(e.Kind.ToString(), e.Timestamp, e.TaskId, e.Name, e.FireAt, e.Payload);
+    public static HistoryView History(HistoryEvent e)
+    {
+        DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
+        return e switch
+        {
+            ExecutionStartedEvent s => new(e.EventType.ToString(), Utc(e.Timestamp), null, s.Name, null, s.Input),
+            ExecutionCompletedEvent c => new(e.EventType.ToString(), Utc(e.Timestamp), null, c.OrchestrationStatus.ToString(), null, c.Result ?? c.FailureDetails?.ErrorMessage),
+            TaskScheduledEvent t => new(e.EventType.ToString(), Utc(e.Timestamp), t.EventId, t.Name, null, t.Input),
+            TaskCompletedEvent t => new(e.EventType.ToString(), Utc(e.Timestamp), t.TaskScheduledId, null, null, t.Result),
+            TaskFailedEvent t => new(e.EventType.ToString(), Utc(e.Timestamp), t.TaskScheduledId, null, null, t.FailureDetails?.ErrorMessage ?? t.Reason),
+            TimerCreatedEvent t => new(e.EventType.ToString(), Utc(e.Timestamp), t.EventId, null, Utc(t.FireAt), null),
+            TimerFiredEvent t => new(e.EventType.ToString(), Utc(e.Timestamp), t.TimerId, null, Utc(t.FireAt), null),
+            EventRaisedEvent r => new(e.EventType.ToString(), Utc(e.Timestamp), null, r.Name, null, r.Input),
+            ExecutionTerminatedEvent x => new(e.EventType.ToString(), Utc(e.Timestamp), null, null, null, x.Input),
+            _ => new(e.EventType.ToString(), Utc(e.Timestamp), null, null, null, null),
+        };
+    }
+
+    /// <summary>Durable timers an execution created and that have not fired (the SDK splits long waits in chunks: the last one shows the next wake-up).</summary>
+    public static IEnumerable<DateTimeOffset> OpenTimers(IEnumerable<HistoryEvent> history)
+    {
+        var events = history.ToList();
+        var fired = events.OfType<TimerFiredEvent>().Select(e => e.TimerId).ToHashSet();
+        return events.OfType<TimerCreatedEvent>().Where(e => !fired.Contains(e.EventId)).Select(e => new DateTimeOffset(DateTime.SpecifyKind(e.FireAt, DateTimeKind.Utc)));
+    }
 
     public static PlannedActionView Planned((string SourceKey, PlannedAction Action) p) =>
         new(p.SourceKey, p.Action.Kind, p.Action.DueAt, p.Action.RecipientEmail, p.Action.Title);

@@ -1,5 +1,4 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
-using KamFlows.Durable;
 using KamFlows.Infrastructure;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -15,6 +14,9 @@ namespace KamFlows.Host.Telemetry;
 /// </summary>
 public static class TelemetryExtensions
 {
+    /// <summary>DurableTask.Core's ActivitySource: orchestration, activity and timer spans.</summary>
+    public const string DurableTaskCoreSource = "DurableTask.Core";
+
     /// <summary>The setting Azure (and the Bicep in infra/) uses for the Application Insights connection string.</summary>
     public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
@@ -55,11 +57,11 @@ public static class TelemetryExtensions
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceVersion: typeof(TelemetryExtensions).Assembly.GetName().Version?.ToString()))
             .WithTracing(tracing => tracing
-                .AddSource(DurableTelemetry.Name)
+                .AddSource(DurableTaskCoreSource) // Orchestration and activity spans of the task hub worker.
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !IsStorageRequest(request)))
             .WithMetrics(metrics => metrics
-                .AddMeter(DurableTelemetry.Name, KamFlowsMetrics.Name)
+                .AddMeter(KamFlowsMetrics.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
             .WithLogging()

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Unicode;
 using Azure;
 using KamFlows.Domain.Events;
-using KamFlows.Durable;
 using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Intake;
 using KamFlows.Infrastructure.Intake.Mapping;
@@ -40,10 +39,8 @@ public static partial class WebhookEndpoints
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        // Where the runtime's loops are off (Azure Functions), a timer trigger calls IntakeProcessor.ProcessAllOnceAsync instead.
-        services.AddOptions<IntakeOptions>().Bind(configuration.GetSection(IntakeOptions.Section))
-            .Configure<IOptions<DurableOptions>>((o, durable) => o.ProcessInBackground &= durable.Value.RunBackgroundLoops)
-            .ValidateOnStart();
+        // Where the background loops are off (Azure Functions: ProcessInBackground false), a timer trigger calls IntakeProcessor.ProcessAllOnceAsync instead.
+        services.AddOptions<IntakeOptions>().Bind(configuration.GetSection(IntakeOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IntakeOptions>>(new DelegateValidator<IntakeOptions>(o => o.Validate()));
         services.AddOptions<PortfolioSettings>().Bind(configuration.GetSection(PortfolioSettings.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortfolioSettings>>(new DelegateValidator<PortfolioSettings>(o => o.Validate()));

@@ -2,7 +2,7 @@
 // Invariants:
 // - a shard is processed by one loop at a time in this process, oldest pending event first, and stops at the first
 //   event that fails (retrying it later) so events of an account are never applied out of arrival order;
-// - every step is idempotent (account store by event marks, timeline by key, workflows by EventId), and the pending
+// - every step is idempotent (account store by event marks, timeline by key, workflows by event id), and the pending
 //   row is deleted only after all steps succeeded, so a crash at any point only causes a harmless repeat;
 // - every route gets signal-with-start: an event that arrives before the one that "starts" its object (an
 //   acknowledgement before the proposal was sent) starts the instance, which holds it until it can use it (WorkflowRouting);
@@ -10,11 +10,11 @@
 // - processed events are forgotten after DedupeRetention (pruned every PruneInterval); pending and failed ones never are.
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
-using KamFlows.Durable;
 using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Intake.Storage;
 using KamFlows.Infrastructure.Timeline;
 using KamFlows.Workflows;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +24,9 @@ namespace KamFlows.Infrastructure.Intake;
 public sealed partial class IntakeProcessor : BackgroundService
 {
     private const int PageSize = 100;
+
+    /// <summary>How long delivery waits for a just-started instance to start before the event is retried later.</summary>
+    private static readonly TimeSpan WorkflowStartWait = TimeSpan.FromSeconds(30);
 
     private readonly IntakeStore _intake;
     private readonly AccountStore _accounts;
@@ -249,9 +252,9 @@ public sealed partial class IntakeProcessor : BackgroundService
                 }
             }
 
-            foreach (var (instanceId, options) in WorkflowRouting.Deliveries(canonicalEvent))
+            foreach (var route in WorkflowRouting.Routes(canonicalEvent))
             {
-                await _workflows.RaiseEventAsync(instanceId, WorkflowCatalog.CanonicalEventName, retained, options, cancellationToken).ConfigureAwait(false);
+                await WorkflowRouting.DeliverAsync(_workflows, route, retained, WorkflowStartWait, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -3,8 +3,6 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using KamFlows.Durable;
-using KamFlows.Durable.Storage;
 
 namespace KamFlows.Infrastructure.Storage;
 
@@ -96,17 +94,5 @@ public sealed record ResolvedStorage
             Credential = credential,
             Description = $"{options.TableServiceUri!.Host} with {(string.IsNullOrWhiteSpace(options.ClientId) ? "the default Azure credential" : "managed identity " + options.ClientId)}",
         };
-    }
-
-    /// <summary>Copies these settings into the runtime's options.</summary>
-    public void ApplyTo(DurableOptions durable)
-    {
-        ArgumentNullException.ThrowIfNull(durable);
-        durable.TaskHub = TaskHub;
-        durable.StorageConnectionString = ConnectionString;
-        durable.TableServiceUri = TableServiceUri;
-        durable.QueueServiceUri = QueueServiceUri;
-        durable.BlobServiceUri = BlobServiceUri;
-        durable.Credential = Credential;
     }
 }

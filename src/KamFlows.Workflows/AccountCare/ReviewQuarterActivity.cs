@@ -2,7 +2,7 @@ using KamFlows.Domain.Accounts;
 using KamFlows.Domain.Common;
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Portfolio;
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
@@ -21,7 +21,7 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var profile = await accounts.GetProfileAsync(input.AccountId, ct).ConfigureAwait(false);
         if (profile is null)
         {

@@ -1,5 +1,5 @@
 using KamFlows.Domain.Contacts;
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
@@ -19,7 +19,7 @@ public sealed class SweepBirthdaysActivity(IAccountReader accounts, INotificatio
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var profile = await accounts.GetProfileAsync(input.AccountId, ct).ConfigureAwait(false);
         if (profile is null)
         {

@@ -1,6 +1,6 @@
 using KamFlows.Domain.Contacts;
 using KamFlows.Domain.Events;
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
@@ -22,7 +22,7 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var ct = context.CancellationToken;
+        var ct = CancellationToken.None;
         var profile = await accounts.GetProfileAsync(input.AccountId, ct).ConfigureAwait(false);
         if (profile is null)
         {

@@ -1,4 +1,4 @@
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Ports;
 
 namespace KamFlows.Workflows.Activities;
@@ -9,6 +9,6 @@ public sealed class ReadAccountProfileActivity(IAccountReader accounts) : TaskAc
     public override async Task<AccountProfile?> RunAsync(TaskActivityContext context, string input)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return await accounts.GetProfileAsync(input, context.CancellationToken).ConfigureAwait(false);
+        return await accounts.GetProfileAsync(input, CancellationToken.None).ConfigureAwait(false);
     }
 }

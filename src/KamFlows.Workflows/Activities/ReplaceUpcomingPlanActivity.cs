@@ -1,4 +1,4 @@
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Ports;
 
@@ -11,7 +11,7 @@ public sealed class ReplaceUpcomingPlanActivity(IUpcomingActions upcoming) : Tas
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        await upcoming.ReplacePlanAsync(input.SourceKey, input.AccountId, input.KamEmail, input.Actions, context.CancellationToken).ConfigureAwait(false);
+        await upcoming.ReplacePlanAsync(input.SourceKey, input.AccountId, input.KamEmail, input.Actions, CancellationToken.None).ConfigureAwait(false);
         return true;
     }
 }

@@ -5,7 +5,7 @@
 // idempotency key), so repeated events, replays and re-runs never send twice.
 using System.Text.Json;
 using KamFlows.Domain.Events;
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Escalation;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Planning;
@@ -19,6 +19,9 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
 {
     /// <summary>A plan item this close to its time counts as on time (timers fire within seconds).</summary>
     public static readonly TimeSpan OnTimeTolerance = TimeSpan.FromMinutes(15);
+
+    /// <summary>Azure Storage timers may fire up to a second before their time (queue visibility is in whole seconds).</summary>
+    public static readonly TimeSpan EarlyTimerTolerance = TimeSpan.FromSeconds(2);
 
     private const int MaxHeldEvents = 100;
     private const int MaxFiringsPerStep = 200;
@@ -70,7 +73,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var state = input.State ?? new TState { CreatedAt = context.CurrentUtcDateTime };
+        var state = input.State ?? new TState { CreatedAt = WorkflowRun.UtcNow(context) };
         state.Key = input.Key;
         state.Executions++;
         var options = await context.CallActivityAsync<WorkflowsOptions>(ActivityNames.ReadWorkflowOptions, null, ActivityRetry).ConfigureAwait(true);
@@ -80,6 +83,14 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         using var timer = new WakeTimer();
         DateTimeOffset? profileRetryAt = null;
         DateTimeOffset? profileMissingSince = null;
+        foreach (var first in input.Events ?? [])
+        {
+            // Events given with the start (signal-with-start): applied before anything raised later.
+            eventsThisExecution++;
+            state.EventsReceived++;
+            Receive(state, first, run);
+        }
+
         while (true)
         {
             if (state.AccountId is not null && run.ProfileStale)
@@ -182,7 +193,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             if (at is { } fireAt)
             {
                 _cancel = new CancellationTokenSource();
-                Task = context.CreateTimer(fireAt, _cancel.Token);
+                Task = context.CreateTimer(fireAt.UtcDateTime, _cancel.Token);
                 At = at;
             }
         }
@@ -224,6 +235,12 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         }
 
         var e = parsed.Event;
+        if (!state.FirstTimeSeen(e.Id))
+        {
+            state.Note($"{run.Now:O} {e.Type} {e.Id} received again: ignored");
+            return;
+        }
+
         if (state.AccountId is null)
         {
             state.AccountId = e.AccountId;
@@ -285,7 +302,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             {
                 planned.Add(item.Id);
                 var due = DueOf(state, item);
-                if (due <= run.Now && !state.Fired.ContainsKey(item.Id)
+                if (due <= run.Now + EarlyTimerTolerance && !state.Fired.ContainsKey(item.Id)
                     && (next is null || due < nextDue || (due == nextDue && string.CompareOrdinal(item.Id, next.Id) < 0)))
                 {
                     next = item;

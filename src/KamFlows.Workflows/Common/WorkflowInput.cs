@@ -14,6 +14,9 @@ public sealed record WorkflowInput<TState>
     public required string Key { get; init; }
 
     public TState? State { get; init; }
+
+    /// <summary>Canonical events (CloudEvents JSON) delivered with the start, so none can overtake the start itself.</summary>
+    public IReadOnlyList<string>? Events { get; init; }
 }
 
 /// <summary>Reads a workflow input from a JSON string (the business key) or an object (key and carried state).</summary>
@@ -48,6 +51,7 @@ public sealed class WorkflowInputConverterFactory : JsonConverterFactory
             var root = document.RootElement;
             string? key = null;
             TState? state = null;
+            List<string>? events = null;
             foreach (var property in root.EnumerateObject())
             {
                 if (property.NameEquals("key") || property.Name.Equals("Key", StringComparison.OrdinalIgnoreCase))
@@ -58,9 +62,13 @@ public sealed class WorkflowInputConverterFactory : JsonConverterFactory
                 {
                     state = property.Value.Deserialize<TState>(options);
                 }
+                else if (property.Name.Equals("events", StringComparison.OrdinalIgnoreCase) && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    events = [.. property.Value.EnumerateArray().Select(e => e.GetString() ?? string.Empty)];
+                }
             }
 
-            return new WorkflowInput<TState> { Key = key ?? throw new JsonException("A workflow input object needs 'key'."), State = state };
+            return new WorkflowInput<TState> { Key = key ?? throw new JsonException("A workflow input object needs 'key'."), State = state, Events = events };
         }
 
         public override void Write(Utf8JsonWriter writer, WorkflowInput<TState> value, JsonSerializerOptions options)
@@ -69,6 +77,17 @@ public sealed class WorkflowInputConverterFactory : JsonConverterFactory
             writer.WriteString("key", value.Key);
             writer.WritePropertyName("state");
             JsonSerializer.Serialize(writer, value.State, options);
+            if (value.Events is { Count: > 0 } events)
+            {
+                writer.WriteStartArray("events");
+                foreach (var e in events)
+                {
+                    writer.WriteStringValue(e);
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
     }

@@ -1,4 +1,4 @@
-using KamFlows.Durable;
+using Microsoft.DurableTask;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
 
@@ -18,8 +18,12 @@ public sealed class WorkflowRun
 
     public WorkflowsOptions Options { get; }
 
-    /// <summary>The time of the current step (orchestration time).</summary>
-    public DateTimeOffset Now => Context.CurrentUtcDateTime;
+    /// <summary>The time of the current step (orchestration time, UTC).</summary>
+    public DateTimeOffset Now => UtcNow(Context);
+
+    /// <summary>The orchestration's clock as an instant (the SDK gives a UTC <see cref="DateTime"/>, whatever its Kind says).</summary>
+    public static DateTimeOffset UtcNow(TaskOrchestrationContext context) =>
+        new(DateTime.SpecifyKind((context ?? throw new ArgumentNullException(nameof(context))).CurrentUtcDateTime, DateTimeKind.Utc));
 
     public AccountProfile? Profile { get; private set; }
 

@@ -36,6 +36,12 @@ public abstract class WorkflowState
     /// <summary>Executions so far (ContinueAsNew increments it).</summary>
     public int Executions { get; set; }
 
+    /// <summary>
+    /// Ids of the latest events received, oldest first (bounded): intake delivers at least once (a crash between
+    /// raising an event and recording it raises it again), so a repeat is recognised here and changes nothing.
+    /// </summary>
+    public List<string> RecentEventIds { get; set; } = [];
+
     /// <summary>A short log of what was ignored or failed, newest last (bounded).</summary>
     public List<string> Notes { get; set; } = [];
 
@@ -47,6 +53,26 @@ public abstract class WorkflowState
             Notes.RemoveAt(0);
         }
     }
+
+    /// <summary>Records an event id; false when it was seen already (a redelivery).</summary>
+    internal bool FirstTimeSeen(string eventId)
+    {
+        if (RecentEventIds.Contains(eventId, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        RecentEventIds.Add(eventId);
+        if (RecentEventIds.Count > MaxRecentEventIds)
+        {
+            RecentEventIds.RemoveAt(0);
+        }
+
+        return true;
+    }
+
+    /// <summary>How many event ids are remembered for redelivery checks (more than any CRM re-sends at once).</summary>
+    internal const int MaxRecentEventIds = 500;
 
     internal int CountFired(Func<FiredAction, bool> predicate) => Fired.Values.Count(predicate);
 

@@ -2,8 +2,7 @@
 // and delivered to its workflows exactly as intake does (WorkflowRouting), at its own time; between events the clock
 // jumps from one due timer to the next. The result is every notification the workflows asked to send.
 using KamFlows.Domain.Events;
-using KamFlows.Durable;
-using KamFlows.Durable.Simulation;
+using Microsoft.DurableTask.Client;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
 using Microsoft.Extensions.Configuration;
@@ -26,7 +25,7 @@ public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILog
 {
     /// <summary>
     /// Runs <paramref name="scenario"/> until <paramref name="until"/> (default: the scenario's, else 90 days after its last event).
-    /// <paramref name="lowMemory"/> keeps only what the engine needs of each history (large portfolios).
+    /// <paramref name="lowMemory"/> keeps no history of past episodes (large portfolios).
     /// </summary>
     public async Task<SimulationResult> RunAsync(Scenario scenario, DateTimeOffset? until = null, bool lowMemory = false, CancellationToken cancellationToken = default)
     {
@@ -54,15 +53,15 @@ public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILog
             throw new ScenarioException("Workflow settings are invalid:\n  " + string.Join("\n  ", problems));
         }
 
-        var runtime = new VirtualRuntime(WorkflowsRegistration.Register(new DurableTaskRegistry()), provider, clock, loggerFactory: loggerFactory)
+        var runtime = new VirtualTaskHub(WorkflowsRegistration.Register(new Microsoft.DurableTask.DurableTaskRegistry()), provider, clock, loggerFactory: loggerFactory)
         {
-            LowMemory = lowMemory,
+            KeepHistory = !lowMemory,
         };
-
+        var client = new VirtualTaskHubClient(runtime);
         foreach (var (e, at, _) in events.Where(x => x.At <= end))
         {
             await runtime.AdvanceToAsync(at, cancellationToken).ConfigureAwait(false);
-            Deliver(runtime, accounts, e);
+            await DeliverAsync(client, accounts, e, cancellationToken).ConfigureAwait(false);
         }
 
         await runtime.AdvanceToAsync(end, cancellationToken).ConfigureAwait(false);
@@ -76,18 +75,18 @@ public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILog
             [.. outbox.Requests.Where(r => r.SendAt <= end)],
             [.. runtime.InstanceIds.Order(StringComparer.Ordinal).Select(id => runtime.GetInstance(id)!)],
             end,
-            runtime.Steps,
+            runtime.Episodes,
             runtime.ActivityExecutions);
     }
 
     /// <summary>What intake does with an accepted event: account state first, then every workflow it concerns.</summary>
-    internal static void Deliver(VirtualRuntime runtime, SimulatedAccounts accounts, CanonicalEvent canonicalEvent)
+    internal static async Task DeliverAsync(DurableTaskClient client, SimulatedAccounts accounts, CanonicalEvent canonicalEvent, CancellationToken cancellationToken)
     {
         accounts.Apply(canonicalEvent);
         var json = CanonicalEventJson.Serialize(canonicalEvent.Data is Domain.Events.Data.ContactUpserted c ? canonicalEvent with { Data = c.WithoutPersonalData() } : canonicalEvent);
-        foreach (var (instanceId, options) in WorkflowRouting.Deliveries(canonicalEvent))
+        foreach (var route in WorkflowRouting.Routes(canonicalEvent))
         {
-            runtime.RaiseEvent(instanceId, WorkflowCatalog.CanonicalEventName, json, options);
+            await WorkflowRouting.DeliverAsync(client, route, json, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -1,9 +1,8 @@
 using Azure.Data.Tables;
 using KamFlows.Domain.Events;
-using KamFlows.Durable.Storage;
+using KamFlows.Infrastructure.Storage;
 using KamFlows.Infrastructure.Intake;
 using KamFlows.Infrastructure.Intake.Storage;
-using KamFlows.Infrastructure.Storage;
 using KamFlows.Testing;
 
 namespace KamFlows.Infrastructure.Tests.Intake;

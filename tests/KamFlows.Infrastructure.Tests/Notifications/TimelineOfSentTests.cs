@@ -3,7 +3,6 @@ using KamFlows.Infrastructure.Notifications.Outbox;
 using KamFlows.Infrastructure.Notifications.Senders;
 using KamFlows.Infrastructure.Storage;
 using KamFlows.Infrastructure.Timeline;
-using KamFlows.Durable.Storage;
 using KamFlows.Testing;
 using KamFlows.Workflows.Notifications;
 

@@ -1,6 +1,5 @@
-using KamFlows.Durable.Storage;
-using KamFlows.Infrastructure.Planning;
 using KamFlows.Infrastructure.Storage;
+using KamFlows.Infrastructure.Planning;
 using KamFlows.Testing;
 using KamFlows.Workflows.Ports;
 

@@ -1,40 +1,39 @@
 using KamFlows.Domain.Events;
-using KamFlows.Durable;
-using KamFlows.Testing;
 using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
 using KamFlows.Workflows.Simulation;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace KamFlows.Workflows.Tests.Support;
 
 /// <summary>
-/// The KAM workflows on a real durable runtime (Azurite) with a fake clock and in-memory ports. Events are routed like
-/// intake does (signal-with-start, key as start input); time moves from one instance wake-up to the next, so every
-/// timer fires at its exact virtual time. Waiting is on the instances' custom status, never on sleeps.
+/// The KAM workflows on DurableTask.Core's replay on virtual time (<see cref="VirtualTaskHub"/>) with in-memory ports.
+/// Events are delivered through the intake's own signal-with-start (<see cref="WorkflowRouting"/>); time moves from
+/// one due timer to the next, so every timer fires at its exact virtual time. Deterministic: no waiting at all.
 /// </summary>
 public sealed class WorkflowHost : IAsyncDisposable
 {
-    private WorkflowHost(DurableTestHost host, RecordingOutbox outbox, InMemoryAccountReader accounts, InMemoryUpcomingActions upcoming, WorkflowsOptions options)
+    private readonly ServiceProvider _services;
+
+    private WorkflowHost(ServiceProvider services, VirtualTaskHub hub, RecordingOutbox outbox, InMemoryAccountReader accounts, InMemoryUpcomingActions upcoming, WorkflowsOptions options)
     {
-        Host = host;
+        _services = services;
+        Hub = hub;
+        Client = new VirtualTaskHubClient(hub);
         Outbox = outbox;
         Accounts = accounts;
         Upcoming = upcoming;
         Options = options;
-        Driver = new WorkflowDriver(host.Client, () => host.Clock!.GetUtcNow(), by => host.Clock!.Advance(by));
     }
 
-    public WorkflowDriver Driver { get; }
+    public VirtualTaskHub Hub { get; }
 
-    public DurableTestHost Host { get; }
+    public DurableTaskClient Client { get; }
 
-    public DurableTaskClient Client => Host.Client;
-
-    public FakeTimeProvider Clock => Host.Clock!;
+    public VirtualClock Clock => Hub.Clock;
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
@@ -46,8 +45,9 @@ public sealed class WorkflowHost : IAsyncDisposable
 
     public WorkflowsOptions Options { get; }
 
-    /// <summary>Starts a host whose clock reads <paramref name="now"/> (not before <see cref="DurableTestHost.Epoch"/>).</summary>
-    public static async Task<WorkflowHost> StartAsync(DateTimeOffset now, Action<WorkflowsOptions>? configure = null, Action<InMemoryAccountReader>? accounts = null)
+    /// <summary>Starts a host whose clock reads <paramref name="now"/>.</summary>
+    public static Task<WorkflowHost> StartAsync(DateTimeOffset now, Action<WorkflowsOptions>? configure = null, Action<InMemoryAccountReader>? accounts = null,
+        Action<DurableTaskRegistry>? registry = null)
     {
         var options = new WorkflowsOptions();
         configure?.Invoke(options);
@@ -55,50 +55,79 @@ public sealed class WorkflowHost : IAsyncDisposable
         var reader = new InMemoryAccountReader();
         accounts?.Invoke(reader);
         var upcoming = new InMemoryUpcomingActions();
-        RecordingOutbox? outbox = null;
-        var host = await DurableTestHost.StartAsync(r => WorkflowsRegistration.Register(r), fakeClock: true, services: s =>
-        {
-            s.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
-            s.AddSingleton<IAccountReader>(reader);
-            s.AddSingleton<IUpcomingActions>(upcoming);
-            s.AddSingleton<INotificationOutbox>(sp => outbox ??= new RecordingOutbox(sp.GetRequiredService<TimeProvider>()));
-        });
-        var clock = host.Clock!;
-        if (now < clock.GetUtcNow())
-        {
-            throw new ArgumentOutOfRangeException(nameof(now), now, "Scenarios start on or after the test epoch.");
-        }
-
-        clock.Advance(now - clock.GetUtcNow());
-        outbox = (RecordingOutbox)host.Services.GetRequiredService<INotificationOutbox>();
-        return new WorkflowHost(host, outbox, reader, upcoming, options);
+        var clock = new VirtualClock(now);
+        var outbox = new RecordingOutbox(clock);
+        var services = new ServiceCollection()
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
+            .AddSingleton<IAccountReader>(reader)
+            .AddSingleton<IUpcomingActions>(upcoming)
+            .AddSingleton<INotificationOutbox>(outbox)
+            .BuildServiceProvider();
+        var tasks = WorkflowsRegistration.Register(new DurableTaskRegistry());
+        registry?.Invoke(tasks);
+        var hub = new VirtualTaskHub(tasks, services, clock);
+        return Task.FromResult(new WorkflowHost(services, hub, outbox, reader, upcoming, options));
     }
 
-    /// <summary>Delivers a canonical event to its primary workflow (or to <paramref name="keys"/>) and waits until each instance has applied it.</summary>
+    /// <summary>Delivers a canonical event to its primary workflow (or to <paramref name="keys"/>) and runs what it causes.</summary>
     public async Task SendAsync(string json, params string[] keys)
     {
         var canonical = CanonicalEventParser.ParseOrThrow(json);
-        await Driver.DeliverAsync(json, keys.Length > 0 ? keys : [BusinessKey.For(canonical).ToString()]);
+        await DeliverAsync(json, keys.Length > 0 ? keys : [BusinessKey.For(canonical).ToString()]);
     }
 
     /// <summary>Delivers a canonical event to every workflow it concerns, as intake does.</summary>
-    public Task<IReadOnlyList<string>> SendToAllAsync(string json) => Driver.DeliverAsync(json);
+    public Task<IReadOnlyList<string>> SendToAllAsync(string json) => DeliverAsync(json, null);
 
-    /// <summary>Moves the clock to <paramref name="target"/>, stopping at every wake-up of every instance on the way.</summary>
-    public Task AdvanceToAsync(DateTimeOffset target) => Driver.AdvanceToAsync(target);
+    /// <summary>Moves the clock to <paramref name="target"/>, firing every timer on the way at its time.</summary>
+    public async Task AdvanceToAsync(DateTimeOffset target)
+    {
+        await Hub.AdvanceToAsync(target);
+        ThrowIfAnyFailed();
+    }
 
     /// <summary>The instance's custom status, or null before its first step.</summary>
-    public Task<WorkflowStatus?> StatusAsync(string key) => Driver.StatusAsync(key);
+    public Task<WorkflowStatus?> StatusAsync(string key) =>
+        Task.FromResult(Hub.GetInstance(key)?.SerializedCustomStatus is { } _ ? Hub.GetInstance(key)!.ReadCustomStatusAs<WorkflowStatus>() : null);
 
-    public async Task<OrchestrationMetadata> InstanceAsync(string key) =>
-        await Client.GetInstanceAsync(key, getInputsAndOutputs: true) ?? throw new InvalidOperationException($"No instance {key}.");
+    public Task<OrchestrationMetadata> InstanceAsync(string key) =>
+        Task.FromResult(Hub.GetInstance(key) ?? throw new InvalidOperationException($"No instance {key}."));
 
     public async Task<WorkflowResult> ResultAsync(string key)
     {
         var m = await InstanceAsync(key);
         Assert.True(m.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{key} is {m.RuntimeStatus} ({m.FailureDetails}), custom status {m.SerializedCustomStatus}");
-        return m.ReadOutputAs<WorkflowResult>();
+        return m.ReadOutputAs<WorkflowResult>()!;
     }
 
-    public ValueTask DisposeAsync() => Host.DisposeAsync();
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+
+    private async Task<IReadOnlyList<string>> DeliverAsync(string json, IReadOnlyCollection<string>? keys)
+    {
+        var canonical = CanonicalEventParser.ParseOrThrow(json);
+        var routes = WorkflowRouting.Routes(canonical).ToDictionary(r => r.InstanceId, StringComparer.Ordinal);
+        var targets = keys is { Count: > 0 } ? [.. keys] : routes.Keys.ToList();
+        foreach (var key in targets)
+        {
+            var route = routes.GetValueOrDefault(key) ?? new WorkflowDeliveryRoute(key, WorkflowCatalog.OrchestratorFor(BusinessKey.Parse(key).Kind), StartsIfAbsent: false);
+            await WorkflowRouting.DeliverAsync(Client, route, json, TimeSpan.Zero);
+            await Hub.RunUntilIdleAsync();
+        }
+
+        ThrowIfAnyFailed();
+        return targets;
+    }
+
+    private void ThrowIfAnyFailed()
+    {
+        foreach (var id in Hub.InstanceIds)
+        {
+            var m = Hub.GetInstance(id)!;
+            if (m.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
+            {
+                throw new InvalidOperationException($"{id} is {m.RuntimeStatus}: {m.FailureDetails}");
+            }
+        }
+    }
 }

@@ -9,7 +9,6 @@
 using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
-using KamFlows.Durable.Storage;
 using KamFlows.Infrastructure.Storage;
 
 namespace KamFlows.Infrastructure.Intake.Storage;
