@@ -1,4 +1,5 @@
-// KamFlows on Azure Functions (custom handler), deployed with `azd up`. See infra/README.md.
+// KamFlows on Azure Functions: a .NET 10 isolated Durable Functions app on Flex Consumption, deployed with `azd up`.
+// See infra/README.md.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -7,7 +8,7 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Primary location for all resources.')
+@description('Primary location for all resources; must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
 @metadata({
   azd: {
     type: 'location'
@@ -26,24 +27,18 @@ param principalId string = ''
 ])
 param principalType string = 'User'
 
-@description('Dedicated App Service plan SKU for the Function App.')
+@description('Memory of each Function App instance in MB (Flex Consumption instance size).')
 @allowed([
-  'B1'
-  'B2'
-  'B3'
-  'S1'
-  'S2'
-  'S3'
-  'P0v3'
-  'P1v3'
-  'P2v3'
-  'P3v3'
-  'P1mv3'
+  512
+  2048
+  4096
 ])
-param appServicePlanSku string = 'B1'
+param instanceMemoryMB int = 2048
 
-@description('.NET version of the Functions platform image (provides the ASP.NET Core runtime KamFlows.Host runs on).')
-param dotnetVersion string = '10.0'
+@description('Most instances the Function App scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
 
 @description('Sender address of KamFlows e-mail (KamFlows__Email__FromAddress).')
 param emailFromAddress string = ''
@@ -85,6 +80,8 @@ var tags = {
   'azd-env-name': environmentName
 }
 var functionAppName = '${abbrs.webSitesFunctions}kamflows-${resourceToken}'
+// Flex Consumption runs the app from a package in this blob container.
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -109,6 +106,7 @@ module storage 'app/storage.bicep' = {
     name: '${abbrs.storageStorageAccounts}${resourceToken}'
     location: location
     tags: tags
+    deploymentContainerName: deploymentContainerName
   }
 }
 
@@ -162,7 +160,6 @@ module plan 'app/plan.bicep' = {
     name: '${abbrs.webServerFarms}${resourceToken}'
     location: location
     tags: tags
-    skuName: appServicePlanSku
   }
 }
 
@@ -178,15 +175,18 @@ module api 'app/api.bicep' = {
     appServicePlanId: plan.outputs.id
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
     storageBlobEndpoint: storage.outputs.blobEndpoint
     storageQueueEndpoint: storage.outputs.queueEndpoint
     storageTableEndpoint: storage.outputs.tableEndpoint
     keyVaultUri: keyVault.outputs.uri
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     emailFromAddress: emailFromAddress
-    dotnetVersion: dotnetVersion
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
   }
-  // The host touches storage and Key Vault on its first start: grant the roles before the app exists.
+  // The platform reads the package, and the host storage and Key Vault, on the first start: grant the roles first.
   dependsOn: [
     rbac
   ]

@@ -1,6 +1,7 @@
-// The KamFlows Function App: the KamFlows.Host executable started by the Functions host as a custom
-// handler (FUNCTIONS_WORKER_RUNTIME=custom, host.json customHandler section). Every connection uses the
-// user-assigned identity; every secret is a Key Vault reference.
+// The KamFlows Function App: src/KamFlows.Functions, a .NET 10 isolated-worker Durable Functions app on Flex
+// Consumption. The runtime is declared in functionAppConfig (Flex rejects FUNCTIONS_WORKER_RUNTIME and
+// FUNCTIONS_EXTENSION_VERSION as app settings); the package is deployed to a blob container and read with the
+// user-assigned identity. Every connection uses that identity; every secret is a Key Vault reference.
 
 @description('Function App name.')
 param name string
@@ -11,14 +12,17 @@ param location string
 @description('Tags for the app; must include azd-service-name so `azd deploy` finds it.')
 param tags object
 
-@description('Resource id of the App Service plan.')
+@description('Resource id of the Flex Consumption plan.')
 param appServicePlanId string
 
 @description('Resource id of the user-assigned identity the app runs as.')
 param identityId string
 
-@description('Client id of that identity (for AzureWebJobsStorage and Azure.Identity in the app).')
+@description('Client id of that identity (AzureWebJobsStorage, Key Vault references and Azure.Identity in the app).')
 param identityClientId string
+
+@description('Name of the storage account: host storage, the Durable Task hub and KamFlows\' tables.')
+param storageAccountName string
 
 @description('Blob endpoint of the storage account, e.g. https://<account>.blob.core.windows.net/.')
 param storageBlobEndpoint string
@@ -29,6 +33,9 @@ param storageQueueEndpoint string
 @description('Table endpoint of the storage account.')
 param storageTableEndpoint string
 
+@description('Blob container (in that account) holding the deployment package.')
+param deploymentContainerName string
+
 @description('Key Vault URI, ending in a slash, e.g. https://<vault>.vault.azure.net/.')
 param keyVaultUri string
 
@@ -38,8 +45,30 @@ param applicationInsightsConnectionString string
 @description('Sender address for KamFlows e-mail (KamFlows__Email__FromAddress).')
 param emailFromAddress string
 
-@description('.NET version of the platform image. The image provides the ASP.NET Core shared runtime the framework-dependent KamFlows.Host needs.')
-param dotnetVersion string = '10.0'
+@description('Task hub name: the Durable Task hub (host.json hubName is %KamFlows__Storage__TaskHub%) and the prefix of KamFlows\' own tables. 3-45 letters and digits, starting with a letter.')
+@minLength(3)
+@maxLength(45)
+param taskHubName string = 'kamflows'
+
+@description('Memory of each instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Most instances the app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Instances kept warm for the durable group (orchestrator and activity triggers); the Durable Functions guidance for Flex Consumption is 1.')
+@minValue(0)
+param durableAlwaysReadyInstances int = 1
+
+// Must match the TargetFramework of src/KamFlows.Functions (net10.0).
+var dotnetVersion = '10.0'
 
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: name
@@ -54,40 +83,46 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
   properties: {
     serverFarmId: appServicePlanId
-    reserved: true
     httpsOnly: true
-    clientAffinityEnabled: false
     publicNetworkAccess: 'Enabled'
     // Key Vault references resolve with the user-assigned identity, not a system-assigned one.
     keyVaultReferenceIdentity: identityId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        alwaysReady: durableAlwaysReadyInstances > 0
+          ? [
+              {
+                name: 'durable'
+                instanceCount: durableAlwaysReadyInstances
+              }
+            ]
+          : []
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: dotnetVersion
+      }
+    }
     siteConfig: {
-      linuxFxVersion: 'DOTNET-ISOLATED|${dotnetVersion}'
-      // On a Dedicated plan the host idles without Always On and only HTTP wakes it: timers and queues stop.
-      alwaysOn: true
-      ftpsState: 'Disabled'
       minTlsVersion: '1.2'
-      http20Enabled: true
+      ftpsState: 'Disabled'
       appSettings: [
+        // Host storage and the Durable Task hub (connectionName "AzureWebJobsStorage") through the identity: no keys.
         {
-          name: 'FUNCTIONS_EXTENSION_VERSION'
-          value: '~4'
-        }
-        {
-          name: 'FUNCTIONS_WORKER_RUNTIME'
-          value: 'custom'
-        }
-        // Host storage through the identity: no AzureWebJobsStorage connection string.
-        {
-          name: 'AzureWebJobsStorage__blobServiceUri'
-          value: storageBlobEndpoint
-        }
-        {
-          name: 'AzureWebJobsStorage__queueServiceUri'
-          value: storageQueueEndpoint
-        }
-        {
-          name: 'AzureWebJobsStorage__tableServiceUri'
-          value: storageTableEndpoint
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
         }
         {
           name: 'AzureWebJobsStorage__credential'
@@ -113,6 +148,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'OTEL_SERVICE_NAME'
           value: 'kamflows'
+        }
+        {
+          name: 'KamFlows__Storage__TaskHub'
+          value: taskHubName
         }
         {
           name: 'KamFlows__Storage__BlobServiceUri'
@@ -164,23 +203,6 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         }
       ]
     }
-  }
-}
-
-// azd deploys with an Entra ID token, so publishing with user/password credentials stays off.
-resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
-  parent: functionApp
-  name: 'ftp'
-  properties: {
-    allow: false
-  }
-}
-
-resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
-  parent: functionApp
-  name: 'scm'
-  properties: {
-    allow: false
   }
 }
 

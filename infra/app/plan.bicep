@@ -1,47 +1,31 @@
-// Dedicated (App Service) Linux plan. Why not Consumption, Flex Consumption or Elastic Premium:
-// see infra/README.md ("Hosting plan").
+// Flex Consumption plan (FC1): Linux, scale to zero, per-function scaling, identity-only storage.
+// Why this plan: see infra/README.md ("Hosting plan"). One app per Flex Consumption plan.
 
-@description('App Service plan name.')
+@description('Hosting plan name.')
 param name string
 
-@description('Azure region.')
+@description('Azure region (must offer Flex Consumption: az functionapp list-flexconsumption-locations).')
 param location string
 
 @description('Tags for the plan.')
 param tags object = {}
 
-@description('Dedicated SKU. Basic and up support Always On, which timer and queue triggers need on this plan.')
-@allowed([
-  'B1'
-  'B2'
-  'B3'
-  'S1'
-  'S2'
-  'S3'
-  'P0v3'
-  'P1v3'
-  'P2v3'
-  'P3v3'
-  'P1mv3'
-])
-param skuName string = 'B1'
-
-@description('Number of instances.')
-@minValue(1)
-param capacity int = 1
+@description('Spread instances over availability zones (needs a zone-redundant storage account and at least 2 always-ready instances).')
+param zoneRedundant bool = false
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: name
   location: location
   tags: tags
-  kind: 'linux'
+  kind: 'functionapp'
   sku: {
-    name: skuName
-    capacity: capacity
+    tier: 'FlexConsumption'
+    name: 'FC1'
   }
   properties: {
-    // Linux plan.
+    // Linux.
     reserved: true
+    zoneRedundant: zoneRedundant
   }
 }
 

@@ -1,5 +1,5 @@
 // Role assignments, named guid(scope, principal, role) so re-provisioning is idempotent.
-// The app identity gets exactly what the Functions host and KamFlows need; the deploying user
+// The app identity gets exactly what the Functions host, the Durable Task Azure Storage provider and KamFlows need; the deploying user
 // (optional) gets data-plane access so the app can run locally against the Azure resources.
 
 @description('Storage account the roles are scoped to.')
@@ -48,7 +48,8 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// Host storage with an identity needs Blob Data Owner (leases for timers and singletons, keys, blob state).
+// Blob Data Owner: host storage with an identity (timer and singleton leases, host keys), the task hub's partition
+// leases and large messages, and reading the deployment package Flex Consumption starts from.
 resource appBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appIdentityPrincipalId, storageBlobDataOwner)
   scope: storage
@@ -59,7 +60,7 @@ resource appBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Queue triggers (work, activities) read, update and delete messages; KamFlows also sends them.
+// The task hub's control queues and work-item queue: the Durable Task provider sends, reads, updates and deletes.
 resource appQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appIdentityPrincipalId, storageQueueDataContributor)
   scope: storage
@@ -70,7 +71,7 @@ resource appQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-0
   }
 }
 
-// Workflow state and history live in Azure Tables.
+// The task hub's History and Instances tables, and KamFlows' own tables (intake, accounts, outbox, upcoming actions).
 resource appTableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, appIdentityPrincipalId, storageTableDataContributor)
   scope: storage

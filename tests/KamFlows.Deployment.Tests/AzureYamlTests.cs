@@ -7,7 +7,7 @@ public sealed class AzureYamlTests
         SimpleYaml.Parse(File.ReadAllText(Repository.PathOf("azure.yaml")));
 
     [Fact]
-    public void AzureYaml_ApiService_IsDotnetFunctionBuiltFromKamFlowsHost()
+    public void AzureYaml_ApiService_IsDotnetFunctionBuiltFromKamFlowsFunctions()
     {
         var yaml = AzureYaml();
         var services = Assert.IsType<Dictionary<string, object>>(yaml["services"]);
@@ -16,10 +16,15 @@ public sealed class AzureYamlTests
         Assert.Equal("function", SimpleYaml.Scalar(yaml, "services", "api", "host"));
         Assert.Equal("dotnet", SimpleYaml.Scalar(yaml, "services", "api", "language"));
         var project = SimpleYaml.Scalar(yaml, "services", "api", "project");
-        Assert.Equal("./src/KamFlows.Host", project);
-        Assert.True(
-            File.Exists(Path.Combine(Repository.PathOf(project!), "KamFlows.Host.csproj")),
-            $"azure.yaml points at {project}, which has no KamFlows.Host.csproj.");
+        Assert.Equal("./src/KamFlows.Functions", project);
+        var csproj = Path.Combine(Repository.PathOf(project!), "KamFlows.Functions.csproj");
+        Assert.True(File.Exists(csproj), $"azure.yaml points at {project}, which has no KamFlows.Functions.csproj.");
+        // azd publishes the project and zips the output: it must be a Functions v4 isolated-worker executable.
+        var text = File.ReadAllText(csproj);
+        Assert.Contains("<AzureFunctionsVersion>v4</AzureFunctionsVersion>", text, StringComparison.Ordinal);
+        Assert.Contains("<OutputType>Exe</OutputType>", text, StringComparison.Ordinal);
+        Assert.Contains("\"Microsoft.Azure.Functions.Worker.Sdk\"", text, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Repository.PathOf(project!), "host.json")), $"{project} has no host.json.");
     }
 
     [Fact]

@@ -63,11 +63,22 @@ public static partial class CompiledTemplate
     public static IReadOnlyList<(JsonObject Resource, JsonObject Template)> OfType(string type) =>
         AllResources(Main).Where(pair => Type(pair.Resource) == type).ToList();
 
-    public static JsonObject Sole(string type)
+    public static JsonObject Sole(string type) => SoleWithTemplate(type).Resource;
+
+    /// <summary>The only resource of a type, with the (module) template that declares it.</summary>
+    public static (JsonObject Resource, JsonObject Template) SoleWithTemplate(string type)
     {
         var matches = OfType(type);
         Assert.True(matches.Count == 1, $"Expected exactly one {type} in the compiled template, found {matches.Count}.");
-        return matches[0].Resource;
+        return matches[0];
+    }
+
+    /// <summary>A literal, or the literal value of a <c>[variables('x')]</c> expression of <paramref name="template"/>.</summary>
+    public static string? Literal(JsonNode? value, JsonObject template)
+    {
+        var text = value?.ToString();
+        var variable = text is null ? null : VariableReference().Match(text);
+        return variable is { Success: true } && text!.StartsWith('[') ? template["variables"]?[variable.Groups[1].Value]?.ToString() : text;
     }
 
     public static string? Type(JsonObject resource) => (string?)resource["type"];

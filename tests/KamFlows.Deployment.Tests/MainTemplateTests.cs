@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace KamFlows.Deployment.Tests;
 
-/// <summary>What the compiled ARM template must keep true: no keys, identity everywhere, a runnable custom handler.</summary>
-public sealed class MainTemplateTests
+/// <summary>What the compiled ARM template must keep true: no keys, identity everywhere, a .NET 10 isolated app on Flex Consumption.</summary>
+public sealed partial class MainTemplateTests
 {
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
@@ -30,6 +31,7 @@ public sealed class MainTemplateTests
         Assert.DoesNotContain("AccountKey", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("listKeys(", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", text, StringComparison.Ordinal);
+        // Only the identity-based AzureWebJobsStorage__* settings: a plain AzureWebJobsStorage would be a connection string.
         Assert.DoesNotContain("AzureWebJobsStorage", CompiledTemplate.AppSettings().Keys);
     }
 
@@ -48,17 +50,63 @@ public sealed class MainTemplateTests
     }
 
     [Fact]
-    public void FunctionApp_Configuration_RunsKamFlowsAsCustomHandlerWithTriggersAwake()
+    public void FunctionApp_FunctionAppConfig_RunsDotnetIsolated10FromTheDeploymentContainerWithTheIdentity()
+    {
+        var (site, template) = CompiledTemplate.SoleWithTemplate("Microsoft.Web/sites");
+        var config = site["properties"]!["functionAppConfig"]!;
+        var storage = config["deployment"]!["storage"]!;
+
+        Assert.Equal("functionapp,linux", (string?)site["kind"]);
+        Assert.True((bool?)site["properties"]!["httpsOnly"] ?? false, "httpsOnly must be true.");
+        Assert.Equal("dotnet-isolated", CompiledTemplate.Literal(config["runtime"]!["name"], template));
+        Assert.Equal("10.0", CompiledTemplate.Literal(config["runtime"]!["version"], template));
+        Assert.Equal("blobContainer", (string?)storage["type"]);
+        Assert.Equal("[format('{0}{1}', parameters('storageBlobEndpoint'), parameters('deploymentContainerName'))]", (string?)storage["value"]);
+        // Shared keys are off, so the platform reads the package with the app's identity (it has Blob Data Owner).
+        Assert.Equal("UserAssignedIdentity", (string?)storage["authentication"]!["type"]);
+        Assert.Equal("[parameters('identityId')]", (string?)storage["authentication"]!["userAssignedIdentityResourceId"]);
+    }
+
+    [Fact]
+    public void FunctionApp_RuntimeVersion_MatchesTheFunctionsProjectTargetFramework()
+    {
+        var (site, template) = CompiledTemplate.SoleWithTemplate("Microsoft.Web/sites");
+        var version = CompiledTemplate.Literal(site["properties"]!["functionAppConfig"]!["runtime"]!["version"], template);
+        var project = File.ReadAllText(Repository.PathOf("src/KamFlows.Functions/KamFlows.Functions.csproj"));
+        var shared = File.ReadAllText(Repository.PathOf("Directory.Build.props"));
+        var targetFramework = TargetFramework().Match(project) is { Success: true } own ? own.Groups[1].Value : TargetFramework().Match(shared).Groups[1].Value;
+
+        Assert.Equal("net" + version, targetFramework);
+    }
+
+    [Fact]
+    public void FunctionApp_AppSettings_OmitWhatFlexConsumptionRejectsOrIgnores()
     {
         var site = CompiledTemplate.Sole("Microsoft.Web/sites");
         var settings = CompiledTemplate.AppSettings();
+        var siteConfig = site["properties"]!["siteConfig"]!.AsObject();
 
-        Assert.Equal("custom", settings["FUNCTIONS_WORKER_RUNTIME"]);
-        Assert.Equal("~4", settings["FUNCTIONS_EXTENSION_VERSION"]);
-        Assert.Equal("functionapp,linux", (string?)site["kind"]);
-        // Timer and queue triggers stop on a Dedicated plan without Always On.
-        Assert.True((bool?)site["properties"]!["siteConfig"]!["alwaysOn"] ?? false, "alwaysOn must be true.");
-        Assert.True((bool?)site["properties"]!["httpsOnly"] ?? false, "httpsOnly must be true.");
+        // The runtime lives in functionAppConfig; the platform owns the host version; there is no content share.
+        string[] rejected =
+        [
+            "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE",
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD", "WEBSITE_TIME_ZONE",
+        ];
+        Assert.All(rejected, name => Assert.False(settings.ContainsKey(name), $"{name} must not be set on a Flex Consumption app."));
+        Assert.All(new[] { "linuxFxVersion", "alwaysOn", "functionAppScaleLimit" }, name => Assert.False(siteConfig.ContainsKey(name), $"siteConfig.{name} is not for Flex Consumption."));
+    }
+
+    [Fact]
+    public void FunctionApp_DurableGroup_KeepsAnInstanceReadyByDefault()
+    {
+        var (site, template) = CompiledTemplate.SoleWithTemplate("Microsoft.Web/sites");
+        var scale = site["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!;
+
+        Assert.Contains("'name', 'durable'", (string?)scale["alwaysReady"], StringComparison.Ordinal);
+        Assert.Equal(1, (int?)template["parameters"]!["durableAlwaysReadyInstances"]!["defaultValue"]);
+        Assert.Equal("[parameters('instanceMemoryMB')]", (string?)scale["instanceMemoryMB"]);
+        Assert.Equal(2048, (int?)CompiledTemplate.Main["parameters"]!["instanceMemoryMB"]!["defaultValue"]);
+        Assert.Equal("[parameters('maximumInstanceCount')]", (string?)scale["maximumInstanceCount"]);
     }
 
     [Theory]
@@ -83,11 +131,12 @@ public sealed class MainTemplateTests
     {
         var settings = CompiledTemplate.AppSettings();
 
+        // host.json's durableTask storageProvider uses connectionName AzureWebJobsStorage: these settings are that connection.
+        Assert.Equal("[parameters('storageAccountName')]", settings["AzureWebJobsStorage__accountName"]);
         Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]);
         Assert.Equal("[parameters('identityClientId')]", settings["AzureWebJobsStorage__clientId"]);
-        Assert.Equal("[parameters('storageBlobEndpoint')]", settings["AzureWebJobsStorage__blobServiceUri"]);
-        Assert.Equal("[parameters('storageQueueEndpoint')]", settings["AzureWebJobsStorage__queueServiceUri"]);
-        Assert.Equal("[parameters('storageTableEndpoint')]", settings["AzureWebJobsStorage__tableServiceUri"]);
+        Assert.Contains("'storage'", CompiledTemplate.ModuleParameter("api", "storageAccountName"), StringComparison.Ordinal);
+        Assert.Contains("outputs.name.value", CompiledTemplate.ModuleParameter("api", "storageAccountName"), StringComparison.Ordinal);
         Assert.Contains("outputs.clientId.value", CompiledTemplate.ModuleParameter("api", "identityClientId"), StringComparison.Ordinal);
         Assert.Contains("outputs.queueEndpoint.value", CompiledTemplate.ModuleParameter("api", "storageQueueEndpoint"), StringComparison.Ordinal);
     }
@@ -102,6 +151,7 @@ public sealed class MainTemplateTests
             "KamFlows__Storage__QueueServiceUri",
             "KamFlows__Storage__BlobServiceUri",
             "KamFlows__Storage__ClientId",
+            "KamFlows__Storage__TaskHub",
             "KamFlows__Email__FromAddress",
             "KamFlows__Email__SendGridApiKey",
             "KamFlows__Api__Keys__0",
@@ -114,10 +164,11 @@ public sealed class MainTemplateTests
         Assert.Equal("[parameters('identityClientId')]", settings["KamFlows__Storage__ClientId"]);
         Assert.Equal("[parameters('applicationInsightsConnectionString')]", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
         Assert.Equal("[parameters('emailFromAddress')]", settings["KamFlows__Email__FromAddress"]);
+        Assert.Equal("[parameters('taskHubName')]", settings["KamFlows__Storage__TaskHub"]);
     }
 
     [Fact]
-    public void AppIdentity_RoleAssignments_CoverBlobQueueTableDataAndKeyVaultSecrets()
+    public void AppIdentity_RoleAssignments_CoverWhatTheDurableTaskStorageProviderAndKeyVaultReferencesNeed()
     {
         var roles = RoleAssignments()
             .Where(a => (string?)a.Resource["properties"]!["principalId"] == "[parameters('appIdentityPrincipalId')]")
@@ -197,16 +248,25 @@ public sealed class MainTemplateTests
     }
 
     [Fact]
-    public void HostingPlan_Sku_StaysOnDedicatedLinuxThatNeedsNoFileShare()
+    public void HostingPlan_Sku_IsFlexConsumptionFC1OnLinux()
     {
         var plan = CompiledTemplate.Sole("Microsoft.Web/serverfarms");
-        var sku = CompiledTemplate.Main["parameters"]!["appServicePlanSku"]!;
-        var allowed = sku["allowedValues"]!.AsArray().Select(v => (string)v!).ToList();
 
+        Assert.Equal("FC1", (string?)plan["sku"]!["name"]);
+        Assert.Equal("FlexConsumption", (string?)plan["sku"]!["tier"]);
         Assert.True((bool?)plan["properties"]!["reserved"] ?? false, "The plan must be Linux (reserved: true).");
-        Assert.Equal("B1", (string?)sku["defaultValue"]);
-        // Consumption and Elastic Premium keep app content on Azure Files behind a key; Free/Shared lack Always On.
-        Assert.All(allowed, value => Assert.DoesNotMatch("^(Y1|EP\\d|FC1|F1|D1)$", value));
+        Assert.Null(CompiledTemplate.Main["parameters"]!["appServicePlanSku"]);
+    }
+
+    [Fact]
+    public void StorageAccount_DeploymentContainer_IsPrivateAndIsTheOneTheAppRunsFrom()
+    {
+        var container = CompiledTemplate.Sole("Microsoft.Storage/storageAccounts/blobServices/containers");
+
+        Assert.Equal("None", (string?)container["properties"]!["publicAccess"]);
+        Assert.Contains("parameters('deploymentContainerName')", (string?)container["name"], StringComparison.Ordinal);
+        Assert.Equal("[variables('deploymentContainerName')]", CompiledTemplate.ModuleParameter("storage", "deploymentContainerName"));
+        Assert.Contains("outputs.deploymentContainerName.value", CompiledTemplate.ModuleParameter("api", "deploymentContainerName"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -238,4 +298,7 @@ public sealed class MainTemplateTests
 
     private static List<(JsonObject Resource, JsonObject Template)> RoleAssignments() =>
         CompiledTemplate.OfType("Microsoft.Authorization/roleAssignments").ToList();
+
+    [GeneratedRegex(@"<TargetFramework>\s*([^<\s]+)\s*</TargetFramework>")]
+    private static partial Regex TargetFramework();
 }

@@ -9,6 +9,7 @@ public sealed class DeterminismGuardTests
     [Theory]
     [InlineData("src/KamFlows.Workflows/KamFlows.Workflows.csproj")]
     [InlineData("src/KamFlows.Host/KamFlows.Host.csproj")]
+    [InlineData("src/KamFlows.Functions/KamFlows.Functions.csproj")]
     public void ProjectsWithOrchestrators_RunTheDurableTaskAnalyzers_WithWarningsAsErrors(string project)
     {
         var root = RepositoryRoot.Find();
