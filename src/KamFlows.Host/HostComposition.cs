@@ -14,7 +14,7 @@ public static class HostComposition
     /// <summary>Settings of the local task hub (partitions, polling, concurrency); storage comes from <c>KamFlows:Storage</c>.</summary>
     public const string TaskHubSection = "KamFlows:TaskHub";
 
-    /// <param name="workflows">What the task hub runs besides the health probe; default the KAM workflows (tests stand them in).</param>
+    /// <summary>Everything the local host runs; <paramref name="workflows"/> is what the task hub runs besides the health probe (default: the KAM workflows; tests stand them in).</summary>
     public static IServiceCollection AddKamFlowsHost(this IServiceCollection services, IConfiguration configuration, ResolvedStorage storage,
         Action<DurableTaskRegistry>? workflows = null)
     {

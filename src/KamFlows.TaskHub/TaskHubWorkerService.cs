@@ -135,6 +135,7 @@ public sealed partial class TaskHubWorkerService : IHostedService, IDisposable
         {
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
         };
+        TaskHubMetrics.AddTo(worker);
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         worker.AddTaskOrchestrations(registry.GetOrchestrators()
             .Select(o => (ObjectCreator<TaskOrchestration>)new ShimOrchestrationCreator(o.Key, o.Value, services, shims)).ToArray());

@@ -88,7 +88,7 @@ public sealed class IntakeRecoveryTests
         // Processed two days ago, as far as the row says: the host's pruning loop forgets it.
         await intake.UpdateEntityAsync(new TableEntity(shard, "e|prune-me") { ["FinishedAt"] = DateTimeOffset.UtcNow.AddDays(-2) }, Azure.ETag.All);
         var processor = host.Services.GetRequiredService<IntakeProcessor>();
-        await Eventually.WaitUntilAsync(async () => processor.Pruned == 1); // Counted once every shard was pruned.
+        await KamFlows.Testing.Eventually.WaitUntilAsync(async () => processor.Pruned == 1); // Counted once every shard was pruned.
         Assert.False((await intake.GetEntityIfExistsAsync<TableEntity>(shard, "e|prune-me")).HasValue);
 
         Assert.Equal(HttpStatusCode.Accepted, (await host.PostEventsAsync(body)).StatusCode);

@@ -46,5 +46,4 @@ public sealed class IntegrationSeamTests
 
     private static async Task<string> ExecutionIdAsync(KamFlowsTestHost host, string instanceId) =>
         (await host.Workflows.GetOrchestrationHistoryAsync(instanceId)).OfType<ExecutionStartedEvent>().First().OrchestrationInstance.ExecutionId;
-    }
 }

@@ -159,7 +159,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
     public async Task<IReadOnlyList<string>> ReceivedByAsync(string instanceId)
     {
         var m = await Workflows.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
-        return m?.SerializedCustomStatus is { } status ? m.ReadCustomStatusAs<List<string>>() : [];
+        return m?.SerializedCustomStatus is { } ? m.ReadCustomStatusAs<List<string>>() ?? [] : [];
     }
 
     /// <summary>Waits until the instance received <paramref name="count"/> events and returns their ids in order.</summary>

@@ -102,6 +102,6 @@ public sealed class ManagementApiTests
     }
 
     private static async Task WaitForStatusAsync(KamFlowsTestHost host, string instanceId, string status) =>
-        await Eventually.WaitUntilAsync(async () =>
+        await KamFlows.Testing.Eventually.WaitUntilAsync(async () =>
             (await host.Management.GetFromJsonAsync<JsonElement>($"/api/instances/{instanceId}")).GetProperty("instance").GetProperty("status").GetString() == status);
 }

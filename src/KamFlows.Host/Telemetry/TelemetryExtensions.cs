@@ -61,7 +61,7 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !IsStorageRequest(request)))
             .WithMetrics(metrics => metrics
-                .AddMeter(KamFlowsMetrics.Name)
+                .AddMeter(KamFlowsMetrics.Name, TaskHub.TaskHubMetrics.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
             .WithLogging()
