@@ -1,14 +1,14 @@
-using KamFlows.Host.Health;
-using KamFlows.Host.Management;
-using KamFlows.Host.Webhooks;
+using KamFlows.Api;
+using KamFlows.Api.Management;
+using KamFlows.DevStorage;
+using KamFlows.Infrastructure.Notifications;
 using KamFlows.Infrastructure.Storage;
 using KamFlows.TaskHub;
-using KamFlows.Workflows;
 using Microsoft.DurableTask;
 
 namespace KamFlows.Host;
 
-/// <summary>Wires every part of KamFlows into the local host's services and routes.</summary>
+/// <summary>Wires KamFlows into the local host: the shared services (KamFlows.Api), the local task hub, OpenAPI, telemetry.</summary>
 public static class HostComposition
 {
     /// <summary>Settings of the local task hub (partitions, polling, concurrency); storage comes from <c>KamFlows:Storage</c>.</summary>
@@ -20,10 +20,10 @@ public static class HostComposition
     {
         ArgumentNullException.ThrowIfNull(storage);
         services.AddProblemDetails();
-        services.AddSingleton(storage);
+        // Local runs keep sent mail in the repository's .kamflows/outbox when started from it (before the shared default, the content root).
+        services.PostConfigure<EmailOptions>(o => o.LocalSinkFolder ??= RepositoryOutbox());
         var counter = new StorageRequestCounter();
-        services.AddSingleton(counter);
-        services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<ResolvedStorage>(), sp.GetRequiredService<StorageRequestCounter>()));
+        services.AddKamFlows(configuration, storage, counter, BackgroundWork.InProcess);
         services.AddKamFlowsTaskHub(
             settings =>
             {
@@ -36,28 +36,22 @@ public static class HostComposition
                 settings.TokenCredential = storage.Credential;
                 settings.StoragePipelinePolicies.Add(counter.TaskHubPolicy);
             },
-            registry =>
-            {
-                (workflows ?? (r => WorkflowsRegistration.Register(r)))(registry);
-                HealthEndpoints.RegisterHealthProbe(registry);
-            });
-        Infrastructure.Planning.PlanningServiceCollectionExtensions.AddUpcomingActionsTable(Workflows.WorkflowsServiceCollectionExtensions.AddKamFlowsWorkflows(services, configuration));
-        services.AddWebhooks(configuration);
-        services.AddManagement(configuration);
-        services.AddSingleton<Infrastructure.Notifications.Digests.IPipelineFigures, Infrastructure.Accounts.AccountPipelineFigures>(); // The head's report shows each KAM's open pipeline.
-        Email.EmailHostExtensions.AddKamFlowsEmail(services, configuration, runLoops: true);
+            registry => KamFlowsServices.RegisterTasks(registry, workflows));
+        services.AddSingleton<ApiKeyFilter>();
+        services.AddOpenApi();
         Telemetry.TelemetryExtensions.AddKamFlowsTelemetry(services, configuration);
         return services;
     }
 
-    public static WebApplication MapKamFlowsEndpoints(this WebApplication app)
+    private static string? RepositoryOutbox()
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.MapHealth();
-        app.MapWebhooks();
-        app.MapManagement();
-        Email.EmailHostExtensions.MapKamFlowsEmail(app);
-        return app;
+        try
+        {
+            return Path.Combine(RepositoryRoot.Find(), ".kamflows", "outbox");
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

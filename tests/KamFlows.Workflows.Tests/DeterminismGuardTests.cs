@@ -10,6 +10,7 @@ public sealed class DeterminismGuardTests
     [InlineData("src/KamFlows.Workflows/KamFlows.Workflows.csproj")]
     [InlineData("src/KamFlows.Host/KamFlows.Host.csproj")]
     [InlineData("src/KamFlows.Functions/KamFlows.Functions.csproj")]
+    [InlineData("src/KamFlows.Api/KamFlows.Api.csproj")]
     public void ProjectsWithOrchestrators_RunTheDurableTaskAnalyzers_WithWarningsAsErrors(string project)
     {
         var root = RepositoryRoot.Find();

@@ -31,7 +31,7 @@ public sealed partial class IntakeProcessor : BackgroundService
     private readonly IntakeStore _intake;
     private readonly AccountStore _accounts;
     private readonly TimelineStore _timeline;
-    private readonly DurableTaskClient _workflows;
+    private readonly DurableTaskClient? _workflows;
     private readonly KamFlows.Workflows.Ports.IAccountReader _reader;
     private readonly IAccountTeamListener[] _teamListeners;
     private readonly IntakeOptions _options;
@@ -44,8 +44,14 @@ public sealed partial class IntakeProcessor : BackgroundService
     private long _pruned;
     private long _nextPruneTicks;
 
-    public IntakeProcessor(IntakeStore intake, AccountStore accounts, TimelineStore timeline, DurableTaskClient workflows, IntakeOptions options,
-        ILogger<IntakeProcessor> logger, KamFlows.Workflows.Ports.IAccountReader reader, IEnumerable<IAccountTeamListener> teamListeners, TimeProvider clock)
+    /// <remarks>
+    /// <c>workflows</c> is the client the background loops deliver through (the local host's). It is null where a client
+    /// exists only per invocation (an Azure Functions timer trigger's [DurableClient]): that caller passes it to
+    /// <see cref="ProcessAllOnceAsync(DurableTaskClient, CancellationToken)"/>.
+    /// </remarks>
+    public IntakeProcessor(IntakeStore intake, AccountStore accounts, TimelineStore timeline, IntakeOptions options,
+        ILogger<IntakeProcessor> logger, KamFlows.Workflows.Ports.IAccountReader reader, IEnumerable<IAccountTeamListener> teamListeners, TimeProvider clock,
+        DurableTaskClient? workflows = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
         _clock = clock;
@@ -130,15 +136,24 @@ public sealed partial class IntakeProcessor : BackgroundService
         }
     }
 
-    /// <summary>Processes every shard once (the Azure Functions timer trigger's entry point); returns the events done.</summary>
-    public async Task<int> ProcessAllOnceAsync(CancellationToken cancellationToken)
+    /// <summary>Processes every shard once through the client given at construction; returns the events done.</summary>
+    public Task<int> ProcessAllOnceAsync(CancellationToken cancellationToken) => ProcessAllOnceAsync(RequireClient(), cancellationToken);
+
+    /// <summary>Processes every shard once, delivering to workflows through <paramref name="workflows"/> (the Azure Functions timer trigger's entry point); returns the events done.</summary>
+    public async Task<int> ProcessAllOnceAsync(DurableTaskClient workflows, CancellationToken cancellationToken)
     {
-        var counts = await Task.WhenAll(Enumerable.Range(0, IntakeShards.Count).Select(s => ProcessShardAsync(s, cancellationToken))).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(workflows);
+        var counts = await Task.WhenAll(Enumerable.Range(0, IntakeShards.Count).Select(s => ProcessShardAsync(s, workflows, cancellationToken))).ConfigureAwait(false);
         return counts.Sum(c => c.Done);
     }
 
     /// <summary>Processes a shard's pending events until it is empty or an event fails; says how many were done and whether one failed.</summary>
-    public async Task<(int Done, bool Blocked)> ProcessShardAsync(int shard, CancellationToken cancellationToken)
+    public Task<(int Done, bool Blocked)> ProcessShardAsync(int shard, CancellationToken cancellationToken) => ProcessShardAsync(shard, RequireClient(), cancellationToken);
+
+    private DurableTaskClient RequireClient() =>
+        _workflows ?? throw new InvalidOperationException("This IntakeProcessor has no DurableTaskClient of its own: pass the invocation's client to ProcessAllOnceAsync.");
+
+    private async Task<(int Done, bool Blocked)> ProcessShardAsync(int shard, DurableTaskClient workflows, CancellationToken cancellationToken)
     {
         await _shardLocks[shard].WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -154,7 +169,7 @@ public sealed partial class IntakeProcessor : BackgroundService
 
                 foreach (var pending in page)
                 {
-                    if (!await ProcessOneAsync(pending, cancellationToken).ConfigureAwait(false))
+                    if (!await ProcessOneAsync(pending, workflows, cancellationToken).ConfigureAwait(false))
                     {
                         return (done, true);
                     }
@@ -176,6 +191,7 @@ public sealed partial class IntakeProcessor : BackgroundService
             return;
         }
 
+        _ = RequireClient(); // Loops without a client would fail every event: refuse to start instead.
         await Task.WhenAll(Enumerable.Range(0, IntakeShards.Count).Select(s => RunShardAsync(s, stoppingToken)).Append(RunPruningAsync(stoppingToken))).ConfigureAwait(false);
     }
 
@@ -229,7 +245,7 @@ public sealed partial class IntakeProcessor : BackgroundService
         }
     }
 
-    private async Task<bool> ProcessOneAsync(PendingEvent pending, CancellationToken cancellationToken)
+    private async Task<bool> ProcessOneAsync(PendingEvent pending, DurableTaskClient workflows, CancellationToken cancellationToken)
     {
         // Until the event is read, nothing of it may be kept: it may hold personal data.
         var retained = string.Empty;
@@ -254,7 +270,7 @@ public sealed partial class IntakeProcessor : BackgroundService
 
             foreach (var route in WorkflowRouting.Routes(canonicalEvent))
             {
-                await WorkflowRouting.DeliverAsync(_workflows, route, retained, WorkflowStartWait, cancellationToken).ConfigureAwait(false);
+                await WorkflowRouting.DeliverAsync(workflows, route, retained, WorkflowStartWait, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

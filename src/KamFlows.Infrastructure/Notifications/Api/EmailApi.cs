@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using KamFlows.Infrastructure.Http;
 using KamFlows.Infrastructure.Notifications.Digests;
 using KamFlows.Infrastructure.Notifications.Invites;
 using KamFlows.Infrastructure.Notifications.Outbox;
@@ -8,34 +10,48 @@ using KamFlows.Workflows.Ports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KamFlows.Infrastructure.Notifications.Api;
 
 /// <summary>
-/// HTTP endpoints of the email area. Management (behind the given filter): <c>GET /api/outbox</c>
+/// HTTP endpoints of the email area. Management (behind the API key): <c>GET /api/outbox</c>
 /// (filters, paged), <c>GET /api/outbox/{id}</c> (the row and the rendered message), <c>GET /api/outbox/{id}/eml</c>
 /// (the local sink's file), <c>GET/PUT /api/email/recipients/{email}</c> and <c>PUT …/preferences</c>. Public, signed:
-/// <c>GET</c> and one-click <c>POST /api/unsubscribe/{token}</c>.
+/// <c>GET</c> and one-click <c>POST /api/unsubscribe/{token}</c>. The handlers take the request's HttpContext (services
+/// from its services, filters from its query string), so the local host maps them and Azure Functions triggers call them.
 /// </summary>
 public static class EmailApi
 {
     public static void MapEmailApi(this IEndpointRouteBuilder routes, IEndpointFilter protect)
     {
         ArgumentNullException.ThrowIfNull(routes);
-        var management = routes.MapGroup("/api").AddEndpointFilter(protect);
-        management.MapGet("/outbox", ListAsync);
-        management.MapGet("/outbox/{id}", GetAsync);
-        management.MapGet("/outbox/{id}/eml", GetEmlAsync);
-        management.MapGet("/email/recipients/{email}", GetRecipientAsync);
-        management.MapPut("/email/recipients/{email}", RegisterRecipientAsync);
-        management.MapPut("/email/recipients/{email}/preferences", SetPreferencesAsync);
-        routes.MapGet("/api/unsubscribe/{token}", UnsubscribeAsync);
-        routes.MapPost("/api/unsubscribe/{token}", UnsubscribeAsync);
+        var management = routes.MapGroup("/api").AddEndpointFilter(protect).WithTags("Email");
+        management.MapGet("/outbox", (Func<HttpContext, Task<IResult>>)ListAsync).WithName("ListOutbox");
+        management.MapGet("/outbox/{id}", (HttpContext http, string id) => GetAsync(http, id)).WithName("GetOutboxMessage");
+        management.MapGet("/outbox/{id}/eml", (HttpContext http, string id) => GetEmlAsync(http, id)).WithName("GetOutboxMessageEml");
+        management.MapGet("/email/recipients/{email}", (HttpContext http, string email) => GetRecipientAsync(http, email)).WithName("GetRecipient");
+        management.MapPut("/email/recipients/{email}", (HttpContext http, string email) => RegisterRecipientAsync(http, email)).WithName("RegisterRecipient")
+            .Accepts<RecipientRegistration>("application/json");
+        management.MapPut("/email/recipients/{email}/preferences", (HttpContext http, string email) => SetPreferencesAsync(http, email)).WithName("SetRecipientPreferences")
+            .Accepts<PreferencesUpdate>("application/json");
+        routes.MapGet("/api/unsubscribe/{token}", (HttpContext http, string token) => UnsubscribeAsync(http, token)).WithTags("Email");
+        routes.MapPost("/api/unsubscribe/{token}", (HttpContext http, string token) => UnsubscribeAsync(http, token)).WithTags("Email");
     }
 
-    internal static async Task<IResult> ListAsync(OutboxStore store, string? status, string? kind, string? recipient, string? account,
-        DateTimeOffset? from, DateTimeOffset? until, int? pageSize, string? continuation, CancellationToken ct)
+    /// <summary>GET /api/outbox[?status=&amp;kind=&amp;recipient=&amp;account=&amp;from=&amp;until=&amp;pageSize=&amp;continuation=].</summary>
+    public static async Task<IResult> ListAsync(HttpContext http)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        if (!QueryValues.TryTime(http, "from", out var from, out var invalid) || !QueryValues.TryTime(http, "until", out var until, out invalid)
+            || !QueryValues.TryInt(http, "pageSize", out var pageSize, out invalid))
+        {
+            return invalid;
+        }
+
+        var (status, kind, recipient, account, continuation) = (QueryValues.Text(http, "status"), QueryValues.Text(http, "kind"), QueryValues.Text(http, "recipient"),
+            QueryValues.Text(http, "account"), QueryValues.Text(http, "continuation"));
+        var store = http.RequestServices.GetRequiredService<OutboxStore>();
         OutboxStatus? s = null;
         NotificationKind? k = null;
         if (status is not null)
@@ -68,13 +84,18 @@ public static class EmailApi
             SendUntil = until,
             PageSize = pageSize ?? 50,
             ContinuationToken = continuation,
-        }, ct).ConfigureAwait(false);
+        }, http.RequestAborted).ConfigureAwait(false);
         return Results.Ok(new { items = page.Messages.Select(OutboxItem.From), continuation = page.ContinuationToken });
     }
 
-    internal static async Task<IResult> GetAsync(string id, OutboxStore store, NotificationRenderer renderer, IEmailSender sender, CancellationToken ct)
+    /// <summary>GET /api/outbox/{id}: the row and the message as it renders now.</summary>
+    public static async Task<IResult> GetAsync(HttpContext http, string id)
     {
-        var message = await store.GetAsync(Uri.UnescapeDataString(id), ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(id);
+        var (store, renderer, sender) = (http.RequestServices.GetRequiredService<OutboxStore>(), http.RequestServices.GetRequiredService<NotificationRenderer>(),
+            http.RequestServices.GetRequiredService<IEmailSender>());
+        var message = await store.GetAsync(Uri.UnescapeDataString(id), http.RequestAborted).ConfigureAwait(false);
         if (message is null)
         {
             return Results.NotFound();
@@ -100,8 +121,12 @@ public static class EmailApi
         });
     }
 
-    internal static async Task<IResult> GetEmlAsync(string id, IEmailSender sender, CancellationToken ct)
+    /// <summary>GET /api/outbox/{id}/eml: the local sink's .eml file.</summary>
+    public static async Task<IResult> GetEmlAsync(HttpContext http, string id)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(id);
+        var (sender, ct) = (http.RequestServices.GetRequiredService<IEmailSender>(), http.RequestAborted);
         if (sender is not LocalSinkEmailSender sink)
         {
             return Results.Problem(statusCode: 404, title: "No local copy", detail: "Messages go through SendGrid; only the local sink keeps .eml files.");
@@ -113,11 +138,27 @@ public static class EmailApi
             : Results.NotFound();
     }
 
-    internal static async Task<IResult> GetRecipientAsync(string email, RecipientDirectory recipients, CancellationToken ct) =>
-        await recipients.GetAsync(Uri.UnescapeDataString(email), ct).ConfigureAwait(false) is { } r ? Results.Ok(RecipientView.From(r)) : Results.NotFound();
-
-    internal static async Task<IResult> RegisterRecipientAsync(string email, RecipientRegistration body, RecipientDirectory recipients, CancellationToken ct)
+    /// <summary>GET /api/email/recipients/{email}.</summary>
+    public static async Task<IResult> GetRecipientAsync(HttpContext http, string email)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(email);
+        var recipients = http.RequestServices.GetRequiredService<RecipientDirectory>();
+        return await recipients.GetAsync(Uri.UnescapeDataString(email), http.RequestAborted).ConfigureAwait(false) is { } r ? Results.Ok(RecipientView.From(r)) : Results.NotFound();
+    }
+
+    /// <summary>PUT /api/email/recipients/{email} with a <see cref="RecipientRegistration"/>.</summary>
+    public static async Task<IResult> RegisterRecipientAsync(HttpContext http, string email)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(email);
+        var (body, invalid) = await ReadBodyAsync<RecipientRegistration>(http).ConfigureAwait(false);
+        if (body is null)
+        {
+            return invalid!;
+        }
+
+        var (recipients, ct) = (http.RequestServices.GetRequiredService<RecipientDirectory>(), http.RequestAborted);
         var address = Uri.UnescapeDataString(email);
         if (body.Validate(address) is { } problem)
         {
@@ -130,8 +171,18 @@ public static class EmailApi
         return Results.Ok(RecipientView.From(r));
     }
 
-    internal static async Task<IResult> SetPreferencesAsync(string email, PreferencesUpdate body, RecipientDirectory recipients, CancellationToken ct)
+    /// <summary>PUT /api/email/recipients/{email}/preferences with a <see cref="PreferencesUpdate"/>.</summary>
+    public static async Task<IResult> SetPreferencesAsync(HttpContext http, string email)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(email);
+        var (body, invalid) = await ReadBodyAsync<PreferencesUpdate>(http).ConfigureAwait(false);
+        if (body is null)
+        {
+            return invalid!;
+        }
+
+        var (recipients, ct) = (http.RequestServices.GetRequiredService<RecipientDirectory>(), http.RequestAborted);
         DigestPreference? digest = null;
         if (body.Digest is not null)
         {
@@ -147,8 +198,12 @@ public static class EmailApi
         return Results.Ok(RecipientView.From(r));
     }
 
-    internal static async Task<IResult> UnsubscribeAsync(string token, UnsubscribeLinks links, RecipientDirectory recipients, CancellationToken ct)
+    /// <summary>GET or one-click POST /api/unsubscribe/{token}: public, the signed token is the authorization.</summary>
+    public static async Task<IResult> UnsubscribeAsync(HttpContext http, string token)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(token);
+        var (links, recipients, ct) = (http.RequestServices.GetRequiredService<UnsubscribeLinks>(), http.RequestServices.GetRequiredService<RecipientDirectory>(), http.RequestAborted);
         if (!links.TryRead(token, out var email))
         {
             return Results.Content(Page("This unsubscribe link is not valid. It may have been cut off when it was copied."), "text/html; charset=utf-8", statusCode: 400);
@@ -156,6 +211,22 @@ public static class EmailApi
 
         await recipients.SetPreferencesAsync(email, DigestPreference.Off, nonEssentialOptOut: true, ct).ConfigureAwait(false);
         return Results.Content(Page($"{WebUtility.HtmlEncode(email)} no longer receives KamFlows digests and reminders that are not essential. Tasks, escalations and approvals still arrive."), "text/html; charset=utf-8");
+    }
+
+    /// <summary>The JSON body (web defaults: camelCase, case-insensitive), or a 400 problem when it is missing or not that JSON.</summary>
+    private static async Task<(T? Body, IResult? Invalid)> ReadBodyAsync<T>(HttpContext http)
+        where T : class
+    {
+        try
+        {
+            var body = await http.Request.ReadFromJsonAsync<T>(http.RequestAborted).ConfigureAwait(false);
+            return body is null ? (null, Results.Problem(statusCode: 400, title: "Invalid body", detail: "A JSON object is required.")) : (body, null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            // InvalidOperationException: no JSON content type.
+            return (null, Results.Problem(statusCode: 400, title: "Invalid body", detail: ex.Message));
+        }
     }
 
     private static string Page(string message) =>

@@ -1,6 +1,7 @@
 using KamFlows.Domain.Events;
+using Microsoft.AspNetCore.Http;
 
-namespace KamFlows.Host.Webhooks;
+namespace KamFlows.Api.Webhooks;
 
 /// <summary>RFC 7807 answers of the webhook endpoint; <c>errors</c> maps each offending field to its problems.</summary>
 internal static class WebhookProblems

@@ -1,88 +1,38 @@
 // POST /api/webhooks/{source}: authenticate, validate, store durably, answer; processing happens afterwards from storage.
 // Invariants: nothing is written before every check passed (4xx never writes); 202 is sent only after the events'
 // rows are committed; the same event id again is answered 200 "duplicate" and changes nothing.
+// Both hosts call ReceiveAsync with the request as it arrived: the body is read raw, so signatures verify.
 using System.Text;
 using System.Text.Unicode;
 using Azure;
 using KamFlows.Domain.Events;
-using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Intake;
 using KamFlows.Infrastructure.Intake.Mapping;
 using KamFlows.Infrastructure.Intake.Storage;
-using KamFlows.Infrastructure.Timeline;
-using KamFlows.Workflows.Ports;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace KamFlows.Host.Webhooks;
+namespace KamFlows.Api.Webhooks;
 
-public static partial class WebhookEndpoints
+public static partial class WebhookApi
 {
     /// <summary>Largest body accepted (1 MiB); larger requests get 413 without being read.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddWebhooks(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Receives one webhook request for <paramref name="source"/> (events, hubspot, pipedrive, bitrix24, amocrm).</summary>
+    public static async Task<IResult> ReceiveAsync(HttpContext http, string source)
     {
-        services.AddKamFlowsAccountState(configuration);
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
-        services.AddSingleton(sp => new WebhookSources(sp.GetRequiredService<IOptions<WebhookOptions>>().Value, sp.GetRequiredService<IHostEnvironment>()));
-        return services;
-    }
-
-    /// <summary>Intake store, processor, account store and timeline; shared by the webhook and management areas (idempotent).</summary>
-    public static IServiceCollection AddKamFlowsAccountState(this IServiceCollection services, IConfiguration configuration)
-    {
-        if (services.Any(d => d.ServiceType == typeof(IntakeStore)))
-        {
-            return services;
-        }
-
-        services.TryAddSingleton(TimeProvider.System);
-        // Where the background loops are off (Azure Functions: ProcessInBackground false), a timer trigger calls IntakeProcessor.ProcessAllOnceAsync instead.
-        services.AddOptions<IntakeOptions>().Bind(configuration.GetSection(IntakeOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<IntakeOptions>>(new DelegateValidator<IntakeOptions>(o => o.Validate()));
-        services.AddOptions<PortfolioSettings>().Bind(configuration.GetSection(PortfolioSettings.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<PortfolioSettings>>(new DelegateValidator<PortfolioSettings>(o => o.Validate()));
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<IntakeOptions>>().Value);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<PortfolioSettings>>().Value);
-        services.AddSingleton<IntakeStore>();
-        services.AddSingleton<TimelineStore>();
-        services.AddSingleton<ITimelineWriter>(sp => sp.GetRequiredService<TimelineStore>());
-        services.AddSingleton<AccountStore>();
-        services.AddSingleton<AccountReader>();
-        services.AddSingleton<IAccountReader>(sp => sp.GetRequiredService<AccountReader>());
-        services.AddSingleton(sp => new PortfolioClassification(sp.GetRequiredService<AccountStore>(), sp.GetRequiredService<AccountReader>(),
-            sp.GetRequiredService<PortfolioSettings>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IntakeProcessor>();
-        services.AddHostedService(sp => sp.GetRequiredService<IntakeProcessor>());
-        return services;
-    }
-
-    public static WebApplication MapWebhooks(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/api/webhooks/{source}", ReceiveAsync)
-            .WithName("ReceiveWebhook")
-            .WithTags("Webhooks")
-            .WithSummary("Receives CRM webhooks and canonical CloudEvents")
-            .WithDescription("Sources: events (CloudEvents 1.0, Standard Webhooks signature), hubspot (signature v3), pipedrive (webhooks v2, basic auth), " +
-                "bitrix24 (form, auth[application_token]), amocrm (form, ?token=). 202 once stored; 200 for duplicates or when no mapping rule applies.")
-            .Accepts<object>("application/cloudevents+json", "application/cloudevents-batch+json", "application/json", "application/x-www-form-urlencoded")
-            .Produces<WebhookReceipt>(StatusCodes.Status202Accepted)
-            .Produces<WebhookReceipt>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        return app;
-    }
-
-    private static async Task<IResult> ReceiveAsync(string source, HttpContext http, WebhookSources sources, IntakeStore store, IntakeProcessor processor,
-        TimeProvider clock, IOptions<WebhookOptions> options, ILogger<WebhookSources> logger)
-    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(source);
+        var services = http.RequestServices;
+        var sources = services.GetRequiredService<WebhookSources>();
+        var store = services.GetRequiredService<IntakeStore>();
+        var processor = services.GetRequiredService<IntakeProcessor>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var options = services.GetRequiredService<IOptions<WebhookOptions>>();
+        var logger = services.GetRequiredService<ILogger<WebhookSources>>();
         var request = http.Request;
         if (!WebhookOptions.Sources.Contains(source, StringComparer.Ordinal))
         {
@@ -222,14 +172,3 @@ public static partial class WebhookEndpoints
 public sealed record WebhookReceipt(int Accepted, int Duplicates, int Ignored, bool Duplicate, IReadOnlyList<WebhookEventReceipt> Events);
 
 public sealed record WebhookEventReceipt(string Id, string Status);
-
-/// <summary>Options validation from a method that lists problems.</summary>
-internal sealed class DelegateValidator<T>(Func<T, IReadOnlyList<string>> validate) : IValidateOptions<T>
-    where T : class
-{
-    public ValidateOptionsResult Validate(string? name, T options)
-    {
-        var errors = validate(options);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}

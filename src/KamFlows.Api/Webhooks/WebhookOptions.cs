@@ -1,8 +1,9 @@
 using KamFlows.Infrastructure.Intake.Events;
 using KamFlows.Infrastructure.Intake.Mapping;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 
-namespace KamFlows.Host.Webhooks;
+namespace KamFlows.Api.Webhooks;
 
 /// <summary>
 /// Webhook settings (section <c>KamFlows:Webhooks</c>). A source is enabled by its secret:

@@ -5,8 +5,9 @@ using KamFlows.Infrastructure.Intake.Events;
 using KamFlows.Infrastructure.Intake.HubSpot;
 using KamFlows.Infrastructure.Intake.Mapping;
 using KamFlows.Infrastructure.Intake.Pipedrive;
+using Microsoft.Extensions.Hosting;
 
-namespace KamFlows.Host.Webhooks;
+namespace KamFlows.Api.Webhooks;
 
 /// <summary>The webhook sources enabled by configuration (a source without a secret stays disabled).</summary>
 public sealed class WebhookSources

@@ -1,7 +1,4 @@
-using KamFlows.DevStorage;
-using KamFlows.Host.Management;
 using KamFlows.Infrastructure.Notifications;
-using KamFlows.Infrastructure.Notifications.Api;
 using KamFlows.Infrastructure.Notifications.Digests;
 using KamFlows.Infrastructure.Notifications.Invites;
 using KamFlows.Infrastructure.Notifications.Outbox;
@@ -10,18 +7,23 @@ using KamFlows.Infrastructure.Notifications.Templates;
 using KamFlows.Infrastructure.Storage;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace KamFlows.Host.Email;
+namespace KamFlows.Api.Email;
 
-/// <summary>Wires email into the host: outbox, sender (SendGrid or the local sink), templates, digests, endpoints.</summary>
-public static class EmailHostExtensions
+/// <summary>Wires email into a host: outbox, sender (SendGrid or the local sink), templates, digests; the delivery loop only where loops run.</summary>
+public static class EmailRegistration
 {
-    public static IServiceCollection AddKamFlowsEmail(this IServiceCollection services, IConfiguration configuration, bool runLoops)
+    /// <remarks><c>runLoop</c>: run <see cref="EmailDeliveryService"/> in-process (the local host); the Functions app calls <see cref="EmailDelivery.RunOnceAsync"/> from a timer instead.</remarks>
+    public static IServiceCollection AddKamFlowsEmail(this IServiceCollection services, IConfiguration configuration, bool runLoop)
     {
         services.AddOptions<EmailOptions>()
             .Bind(configuration.GetSection(EmailOptions.Section))
-            .PostConfigure<IHostEnvironment>((o, env) => o.LocalSinkFolder ??= DefaultSinkFolder(env))
+            .PostConfigure<IHostEnvironment>((o, env) => o.LocalSinkFolder ??= Path.Combine(env.ContentRootPath, ".kamflows", "outbox"))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<EmailOptions>, EmailOptionsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value);
@@ -61,32 +63,12 @@ public static class EmailHostExtensions
                 sp.GetRequiredService<ILogger<DigestScheduler>>(), sp.GetService<IPipelineFigures>(), sp.GetService<IAccountReader>()))
             : new EmailDelivery(sp.GetRequiredService<OutboxSender>(), null));
         services.AddHostedService<EmailStartup>();
-        if (runLoops)
+        if (runLoop)
         {
             services.AddHostedService<EmailDeliveryService>();
         }
 
         return services;
-    }
-
-    public static WebApplication MapKamFlowsEmail(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        app.MapEmailApi(app.Services.GetRequiredService<ApiKeyFilter>());
-        return app;
-    }
-
-    /// <summary><c>.kamflows/outbox</c> in the repository when running from it, else under the content root.</summary>
-    private static string DefaultSinkFolder(IHostEnvironment env)
-    {
-        try
-        {
-            return Path.Combine(RepositoryRoot.Find(), ".kamflows", "outbox");
-        }
-        catch (InvalidOperationException)
-        {
-            return Path.Combine(env.ContentRootPath, ".kamflows", "outbox");
-        }
     }
 
     private sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>

@@ -1,6 +1,6 @@
 using Microsoft.DurableTask;
 
-namespace KamFlows.Host.Health;
+namespace KamFlows.Api.Health;
 
 /// <summary>
 /// A deep health check: exercises the whole durable path (control queue, history, work-item queue, activity, durable

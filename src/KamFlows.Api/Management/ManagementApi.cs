@@ -1,18 +1,23 @@
 using System.Text.Json;
 using KamFlows.Domain.Events;
-using KamFlows.Host.Webhooks;
 using KamFlows.Infrastructure.Accounts;
+using KamFlows.Infrastructure.Http;
 using KamFlows.Infrastructure.Timeline;
 using KamFlows.Workflows.Ports;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace KamFlows.Host.Management;
+namespace KamFlows.Api.Management;
 
-/// <summary>The management API under /api (API key in X-Api-Key) and the OpenAPI document at /openapi/v1.json.</summary>
-public static class ManagementEndpoints
+/// <summary>
+/// The management API's handlers (routes under /api, API key in X-Api-Key: the caller applies <see cref="ApiKeyCheck"/>).
+/// Each takes the request's HttpContext, its route values and, where it reads or controls workflows, the host's
+/// <see cref="DurableTaskClient"/>; services come from the request's services, query values from its query string.
+/// </summary>
+public static class ManagementApi
 {
     private static readonly string[] ObjectKinds =
     [
@@ -20,44 +25,11 @@ public static class ManagementEndpoints
         AccountRows.Complaint, AccountRows.Meeting, AccountRows.Reference, AccountRows.Revenue,
     ];
 
-    public static IServiceCollection AddManagement(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>GET /api/accounts: accounts with their groups (Breadwinner computed) and revenue share.</summary>
+    public static async Task<IResult> ListAccountsAsync(HttpContext http)
     {
-        services.AddKamFlowsAccountState(configuration);
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiOptions>>(new DelegateValidator<ApiOptions>(o => o.Validate()));
-        services.AddSingleton<ApiKeyFilter>();
-        services.AddOpenApi();
-        return services;
-    }
-
-    public static WebApplication MapManagement(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        app.MapOpenApi();
-        var api = app.MapGroup("/api").WithTags("Management").AddEndpointFilter<ApiKeyFilter>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
-        api.MapGet("/accounts", ListAccountsAsync).WithName("ListAccounts").WithSummary("Accounts with their groups (Breadwinner computed) and revenue share");
-        api.MapGet("/accounts/{accountId}", GetAccountAsync).WithName("GetAccount")
-            .WithSummary("One account: DMU, business objects, timeline, running workflows and upcoming scheduled actions").ProducesProblem(404);
-        api.MapGet("/accounts/{accountId}/timeline", GetTimelineAsync).WithName("GetTimeline").WithSummary("Every event KamFlows saw or caused for the account, in time order");
-        api.MapGet("/people/{email}/upcoming", GetUpcomingForPersonAsync).WithName("GetUpcomingForPerson")
-            .WithSummary("What will fire for one KAM or head across accounts, and their open tasks (due in the past = overdue)");
-        api.MapGet("/portfolio", GetPortfolioAsync).WithName("GetPortfolio").WithSummary("Pareto/ABC report and concentration warnings").ProducesProblem(422);
-        api.MapGet("/instances", QueryInstancesAsync).WithName("QueryInstances").WithSummary("Workflow instances by status, name, id prefix and creation time").ProducesProblem(400);
-        api.MapGet("/instances/{instanceId}", GetInstanceAsync).WithName("GetInstance").WithSummary("One workflow instance with its history").ProducesProblem(404);
-        api.MapPost("/instances/{instanceId}/events/{eventName}", RaiseEventAsync).WithName("RaiseEvent").WithSummary("Raises an event (JSON body) on an instance").ProducesProblem(404);
-        api.MapPost("/instances/{instanceId}/terminate", (string instanceId, string? reason, DurableTaskClient client, CancellationToken ct) =>
-            ControlAsync(client, instanceId, "terminated", () => client.TerminateInstanceAsync(instanceId, reason, ct), ct)).WithName("TerminateInstance").ProducesProblem(404);
-        api.MapPost("/instances/{instanceId}/suspend", (string instanceId, string? reason, DurableTaskClient client, CancellationToken ct) =>
-            ControlAsync(client, instanceId, "suspended", () => client.SuspendInstanceAsync(instanceId, reason, ct), ct)).WithName("SuspendInstance").ProducesProblem(404);
-        api.MapPost("/instances/{instanceId}/resume", (string instanceId, string? reason, DurableTaskClient client, CancellationToken ct) =>
-            ControlAsync(client, instanceId, "resumed", () => client.ResumeInstanceAsync(instanceId, reason, ct), ct)).WithName("ResumeInstance").ProducesProblem(404);
-        return app;
-    }
-
-    private static async Task<Ok<AccountList>> ListAccountsAsync(AccountReader reader, PortfolioClassification classification, CancellationToken ct)
-    {
+        ArgumentNullException.ThrowIfNull(http);
+        var (reader, classification, ct) = (Service<AccountReader>(http), Service<PortfolioClassification>(http), http.RequestAborted);
         var accounts = await reader.ListAccountsAsync(ct).ConfigureAwait(false);
         var result = await classification.ClassifyAsync(ct).ConfigureAwait(false);
         var report = result.Analysis.Report;
@@ -68,9 +40,18 @@ public static class ManagementEndpoints
             accounts.OrderBy(a => a.Name, StringComparer.CurrentCulture).Select(a => ManagementMapping.Summary(a, report?.Find(a.Id))).ToList()));
     }
 
-    private static async Task<Results<Ok<AccountDetail>, ProblemHttpResult>> GetAccountAsync(string accountId, int? timelineLimit, AccountReader reader,
-        PortfolioClassification classification, TimelineStore timeline, DurableTaskClient client, TimeProvider clock, IServiceProvider services, CancellationToken ct)
+    /// <summary>GET /api/accounts/{accountId}[?timelineLimit=]: DMU, business objects, timeline, running workflows and upcoming actions.</summary>
+    public static async Task<IResult> GetAccountAsync(HttpContext http, string accountId, DurableTaskClient client)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        if (!QueryValues.TryInt(http, "timelineLimit", out var timelineLimit, out var invalid))
+        {
+            return invalid;
+        }
+
+        var (reader, classification, timeline, clock, services, ct) = (Service<AccountReader>(http), Service<PortfolioClassification>(http), Service<TimelineStore>(http),
+            Service<TimeProvider>(http), http.RequestServices, http.RequestAborted);
         var account = await reader.GetAccountAsync(accountId, ct).ConfigureAwait(false);
         if (account is null)
         {
@@ -126,9 +107,16 @@ public static class ManagementEndpoints
             planned));
     }
 
-    private static async Task<Results<Ok<UpcomingForPerson>, ProblemHttpResult>> GetUpcomingForPersonAsync(string email, int? days, int? overdueDays,
-        IServiceProvider services, TimeProvider clock, CancellationToken ct)
+    /// <summary>GET /api/people/{email}/upcoming[?days=&amp;overdueDays=]: what will fire for one KAM or head, and their open tasks.</summary>
+    public static async Task<IResult> GetUpcomingForPersonAsync(HttpContext http, string email)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        if (!QueryValues.TryInt(http, "days", out var days, out var invalid) || !QueryValues.TryInt(http, "overdueDays", out var overdueDays, out invalid))
+        {
+            return invalid;
+        }
+
+        var (services, clock, ct) = (http.RequestServices, Service<TimeProvider>(http), http.RequestAborted);
         if (services.GetService<IUpcomingActions>() is not { } upcoming)
         {
             return TypedResults.Problem("No workflows are running in this host, so nothing is planned.", statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -145,12 +133,24 @@ public static class ManagementEndpoints
             [.. actions.Select(a => a.AccountId).Distinct(StringComparer.Ordinal)]));
     }
 
-    private static async Task<Ok<IReadOnlyList<TimelineEntry>>> GetTimelineAsync(string accountId, DateTimeOffset? from, int? limit, TimelineStore timeline, CancellationToken ct) =>
-        TypedResults.Ok(await timeline.ReadAsync(accountId, from, Math.Clamp(limit ?? 500, 1, 5000), ct).ConfigureAwait(false));
-
-    private static async Task<Results<Ok<PortfolioView>, ProblemHttpResult>> GetPortfolioAsync(PortfolioClassification classification, CancellationToken ct)
+    /// <summary>GET /api/accounts/{accountId}/timeline[?from=&amp;limit=]: every event KamFlows saw or caused for the account, in time order.</summary>
+    public static async Task<IResult> GetTimelineAsync(HttpContext http, string accountId)
     {
-        var result = await classification.ClassifyAsync(ct).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(http);
+        if (!QueryValues.TryTime(http, "from", out var from, out var invalid) || !QueryValues.TryInt(http, "limit", out var limit, out invalid))
+        {
+            return invalid;
+        }
+
+        var timeline = Service<TimelineStore>(http);
+        return TypedResults.Ok(await timeline.ReadAsync(accountId, from, Math.Clamp(limit ?? 500, 1, 5000), http.RequestAborted).ConfigureAwait(false));
+    }
+
+    /// <summary>GET /api/portfolio: the Pareto/ABC report and concentration warnings (422 when revenue cannot be analysed).</summary>
+    public static async Task<IResult> GetPortfolioAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var result = await Service<PortfolioClassification>(http).ClassifyAsync(http.RequestAborted).ConfigureAwait(false);
         if (!result.Analysis.Succeeded)
         {
             return TypedResults.Problem(statusCode: 422, title: "Revenue cannot be analysed", detail: string.Join(" ", result.Analysis.Errors),
@@ -166,9 +166,12 @@ public static class ManagementEndpoints
             result.LeftOut.Select(l => new LeftOutReport(l.AccountId, JsonText.Format(l.Period.Start), JsonText.Format(l.Period.End), l.Revenue.Amount, l.Revenue.Currency.Code)).ToList()));
     }
 
-    private static async Task<Results<Ok<InstancePage>, ProblemHttpResult>> QueryInstancesAsync(HttpRequest request, DurableTaskClient client, CancellationToken ct)
+    /// <summary>GET /api/instances[?status=&amp;name=&amp;prefix=&amp;createdFrom=&amp;createdTo=&amp;customStatus=&amp;pageSize=&amp;continuationToken=]: workflow instances, a page at a time.</summary>
+    public static async Task<IResult> QueryInstancesAsync(HttpContext http, DurableTaskClient client)
     {
-        var q = request.Query;
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        var (q, ct) = (http.Request.Query, http.RequestAborted);
         var statuses = new List<OrchestrationRuntimeStatus>();
         foreach (var s in q["status"].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
         {
@@ -212,8 +215,12 @@ public static class ManagementEndpoints
         return TypedResults.Ok(new InstancePage(instances.Select(ManagementMapping.Instance).ToList(), page?.ContinuationToken));
     }
 
-    private static async Task<Results<Ok<InstanceDetail>, ProblemHttpResult>> GetInstanceAsync(string instanceId, DurableTaskClient client, CancellationToken ct)
+    /// <summary>GET /api/instances/{instanceId}: one workflow instance with its history.</summary>
+    public static async Task<IResult> GetInstanceAsync(HttpContext http, string instanceId, DurableTaskClient client)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        var ct = http.RequestAborted;
         if (!IsInstanceId(instanceId) || await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct).ConfigureAwait(false) is not { } m)
         {
             return NotFound(instanceId);
@@ -223,9 +230,12 @@ public static class ManagementEndpoints
         return TypedResults.Ok(new InstanceDetail(ManagementMapping.Instance(m), history.Select(ManagementMapping.History).ToList()));
     }
 
-    private static async Task<Results<Accepted<ControlResult>, ProblemHttpResult>> RaiseEventAsync(string instanceId, string eventName, HttpRequest request,
-        DurableTaskClient client, CancellationToken ct)
+    /// <summary>POST /api/instances/{instanceId}/events/{eventName}: raises an event (JSON body) on a running instance.</summary>
+    public static async Task<IResult> RaiseEventAsync(HttpContext http, string instanceId, string eventName, DurableTaskClient client)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        var (request, ct) = (http.Request, http.RequestAborted);
         if (!IsInstanceId(instanceId) || await client.GetInstanceAsync(instanceId, ct).ConfigureAwait(false) is not { IsCompleted: false })
         {
             return NotFound(instanceId);
@@ -249,15 +259,30 @@ public static class ManagementEndpoints
         return TypedResults.Accepted((string?)null, new ControlResult(instanceId, "raised"));
     }
 
-    private static async Task<Results<Accepted<ControlResult>, ProblemHttpResult>> ControlAsync(DurableTaskClient client, string instanceId, string outcome, Func<Task> control,
-        CancellationToken ct)
+    /// <summary>POST /api/instances/{instanceId}/terminate[?reason=].</summary>
+    public static Task<IResult> TerminateAsync(HttpContext http, string instanceId, DurableTaskClient client) =>
+        ControlAsync(http, client, instanceId, "terminated", (reason, ct) => client.TerminateInstanceAsync(instanceId, reason, ct));
+
+    /// <summary>POST /api/instances/{instanceId}/suspend[?reason=].</summary>
+    public static Task<IResult> SuspendAsync(HttpContext http, string instanceId, DurableTaskClient client) =>
+        ControlAsync(http, client, instanceId, "suspended", (reason, ct) => client.SuspendInstanceAsync(instanceId, reason, ct));
+
+    /// <summary>POST /api/instances/{instanceId}/resume[?reason=].</summary>
+    public static Task<IResult> ResumeAsync(HttpContext http, string instanceId, DurableTaskClient client) =>
+        ControlAsync(http, client, instanceId, "resumed", (reason, ct) => client.ResumeInstanceAsync(instanceId, reason, ct));
+
+    private static async Task<IResult> ControlAsync(HttpContext http, DurableTaskClient client, string instanceId, string outcome, Func<string?, CancellationToken, Task> control)
     {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(client);
+        var ct = http.RequestAborted;
+        var reason = QueryValues.Text(http, "reason");
         if (!IsInstanceId(instanceId) || await client.GetInstanceAsync(instanceId, ct).ConfigureAwait(false) is null)
         {
             return NotFound(instanceId);
         }
 
-        await control().ConfigureAwait(false);
+        await control(reason, ct).ConfigureAwait(false);
         return TypedResults.Accepted((string?)null, new ControlResult(instanceId, outcome));
     }
 
@@ -265,4 +290,7 @@ public static class ManagementEndpoints
 
     private static ProblemHttpResult NotFound(string instanceId) =>
         TypedResults.Problem(statusCode: 404, title: "Unknown instance", detail: $"No workflow instance '{instanceId}'.");
+
+    private static T Service<T>(HttpContext http)
+        where T : notnull => http.RequestServices.GetRequiredService<T>();
 }

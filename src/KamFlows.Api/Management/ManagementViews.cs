@@ -7,7 +7,7 @@ using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Timeline;
 using KamFlows.Workflows.Ports;
 
-namespace KamFlows.Host.Management;
+namespace KamFlows.Api.Management;
 
 /// <summary>An account in the list: who owns it, its groups (Breadwinner computed) and its place in the portfolio.</summary>
 public sealed record AccountSummary(string Id, string Name, string KamEmail, bool IsKeyAccount, IReadOnlyList<string> Groups, AccountShare? Share);
