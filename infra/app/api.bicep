@@ -70,6 +70,10 @@ param durableAlwaysReadyInstances int = 1
 // Must match the TargetFramework of src/KamFlows.Functions (net10.0).
 var dotnetVersion = '10.0'
 
+// The address CRMs call and unsubscribe links point at. HubSpot signs the full URL, and behind the Functions host the
+// app does not see the public scheme and host itself. A custom domain replaces it (see infra/README.md).
+var publicBaseUrl = 'https://${name}.azurewebsites.net'
+
 resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
@@ -174,6 +178,14 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           value: emailFromAddress
         }
         {
+          name: 'KamFlows__Email__PublicBaseUrl'
+          value: publicBaseUrl
+        }
+        {
+          name: 'KamFlows__Webhooks__PublicBaseUrl'
+          value: publicBaseUrl
+        }
+        {
           name: 'KamFlows__Email__SendGridApiKey'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/sendgrid-api-key/)'
         }
@@ -200,6 +212,23 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'KamFlows__Webhooks__Secrets__amocrm'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/webhook-secret-amocrm/)'
+        }
+        // CRM field mappings shipped in the package (src/KamFlows.Functions copies samples/mappings/*.json to mappings/).
+        {
+          name: 'KamFlows__Webhooks__Mappings__hubspot'
+          value: 'mappings/hubspot.json'
+        }
+        {
+          name: 'KamFlows__Webhooks__Mappings__pipedrive'
+          value: 'mappings/pipedrive.json'
+        }
+        {
+          name: 'KamFlows__Webhooks__Mappings__bitrix24'
+          value: 'mappings/bitrix24.json'
+        }
+        {
+          name: 'KamFlows__Webhooks__Mappings__amocrm'
+          value: 'mappings/amocrm.json'
         }
       ]
     }

@@ -167,6 +167,33 @@ public sealed partial class MainTemplateTests
         Assert.Equal("[parameters('taskHubName')]", settings["KamFlows__Storage__TaskHub"]);
     }
 
+    [Theory]
+    [InlineData("hubspot")]
+    [InlineData("pipedrive")]
+    [InlineData("bitrix24")]
+    [InlineData("amocrm")]
+    public void FunctionApp_CrmMapping_IsTheFileTheFunctionsPackageShips(string crm)
+    {
+        var settings = CompiledTemplate.AppSettings();
+        var project = File.ReadAllText(Repository.PathOf("src/KamFlows.Functions/KamFlows.Functions.csproj"));
+
+        Assert.Equal($"mappings/{crm}.json", settings[$"KamFlows__Webhooks__Mappings__{crm}"]);
+        Assert.True(File.Exists(Repository.PathOf($"samples/mappings/{crm}.json")), $"samples/mappings/{crm}.json is missing.");
+        Assert.Contains(@"samples\mappings\*.json"" Link=""mappings\", project, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FunctionApp_PublicBaseUrls_AreTheAppsHttpsAddress()
+    {
+        var settings = CompiledTemplate.AppSettings();
+
+        // HubSpot signs the URL it calls; unsubscribe links must point at the app. Behind the Functions host neither is visible.
+        Assert.Equal("[variables('publicBaseUrl')]", settings["KamFlows__Webhooks__PublicBaseUrl"]);
+        Assert.Equal("[variables('publicBaseUrl')]", settings["KamFlows__Email__PublicBaseUrl"]);
+        var (_, template) = CompiledTemplate.SoleWithTemplate("Microsoft.Web/sites");
+        Assert.Equal("[format('https://{0}.azurewebsites.net', parameters('name'))]", (string?)template["variables"]!["publicBaseUrl"]);
+    }
+
     [Fact]
     public void AppIdentity_RoleAssignments_CoverWhatTheDurableTaskStorageProviderAndKeyVaultReferencesNeed()
     {

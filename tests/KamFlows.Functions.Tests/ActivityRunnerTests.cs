@@ -21,7 +21,7 @@ public sealed class ActivityRunnerTests
         await using var services = new ServiceCollection().AddKamFlowsWorkflows(configuration).BuildServiceProvider();
 
         var options = await ActivityRunner.RunAsync<ReadWorkflowOptionsActivity, object?, WorkflowsOptions>(
-            ActivityNames.ReadWorkflowOptions, null, "proposal:P-1", new InvocationContext(services));
+            ActivityNames.ReadWorkflowOptions, null, "proposal:P-1", new TestFunctionContext(services));
 
         Assert.Equal("08:30", options.Timing.ReminderTime);
     }
@@ -31,7 +31,7 @@ public sealed class ActivityRunnerTests
     {
         await using var services = new ServiceCollection().AddSingleton(new Greeting("hello")).BuildServiceProvider();
 
-        var result = await ActivityRunner.RunAsync<GreetingActivity, string, string>("Greet", "P-7", "proposal:P-7", new InvocationContext(services));
+        var result = await ActivityRunner.RunAsync<GreetingActivity, string, string>("Greet", "P-7", "proposal:P-7", new TestFunctionContext(services));
 
         Assert.Equal("Greet proposal:P-7 hello P-7", result);
     }
@@ -42,27 +42,5 @@ public sealed class ActivityRunnerTests
     {
         public override Task<string> RunAsync(TaskActivityContext context, string input) =>
             Task.FromResult($"{context.Name} {context.InstanceId} {greeting.Word} {input}");
-    }
-
-    /// <summary>The part of a function invocation an activity function uses: its services.</summary>
-    private sealed class InvocationContext(IServiceProvider services) : FunctionContext
-    {
-        public override string InvocationId => "test-invocation";
-
-        public override string FunctionId => "test-function";
-
-        public override TraceContext TraceContext => throw new NotSupportedException();
-
-        public override BindingContext BindingContext => throw new NotSupportedException();
-
-        public override Microsoft.Azure.Functions.Worker.RetryContext RetryContext => throw new NotSupportedException();
-
-        public override IServiceProvider InstanceServices { get; set; } = services;
-
-        public override FunctionDefinition FunctionDefinition => throw new NotSupportedException();
-
-        public override IDictionary<object, object> Items { get; set; } = new Dictionary<object, object>();
-
-        public override IInvocationFeatures Features => throw new NotSupportedException();
     }
 }

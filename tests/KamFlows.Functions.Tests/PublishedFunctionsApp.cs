@@ -5,7 +5,7 @@ using KamFlows.DevStorage;
 namespace KamFlows.Functions.Tests;
 
 /// <summary>
-/// Publishes src/KamFlows.Functions once per test class (Release into a temporary folder, as `azd deploy` does) and reads
+/// Publishes src/KamFlows.Functions once per test run (Release into a temporary folder, as `azd deploy` does) and reads
 /// what the Functions host reads from the package. Functions Core Tools cannot run here, so the package is the contract.
 /// </summary>
 public sealed class PublishedFunctionsApp : IAsyncLifetime

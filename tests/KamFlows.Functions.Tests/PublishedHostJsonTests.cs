@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace KamFlows.Functions.Tests;
 
 /// <summary>What the Functions host reads before any function runs: host.json and worker.config.json of the package.</summary>
-public sealed class PublishedHostJsonTests(PublishedFunctionsApp app) : IClassFixture<PublishedFunctionsApp>
+[Collection(PublishedAppGroup.Name)]
+public sealed class PublishedHostJsonTests(PublishedFunctionsApp app)
 {
     [Fact]
     public void HostJson_DurableTask_UsesTheTaskHubSettingAndAzureStorageThroughAzureWebJobsStorage()
@@ -48,6 +49,21 @@ public sealed class PublishedHostJsonTests(PublishedFunctionsApp app) : IClassFi
         Assert.Equal("dotnet-isolated", (string?)description["language"]);
         Assert.Equal("KamFlows.Functions.dll", (string?)description["defaultWorkerPath"]);
         Assert.True(app.Has("KamFlows.Functions.dll"), app.PublishOutput);
+    }
+
+    [Fact]
+    public void Package_CrmMappings_ShipForEveryCrmSourceAndLoad()
+    {
+        var crms = KamFlows.Api.Webhooks.WebhookOptions.Sources.Where(s => s != "events").ToList();
+
+        Assert.Equal(4, crms.Count);
+        Assert.All(crms, crm =>
+        {
+            // infra/app/api.bicep sets KamFlows__Webhooks__Mappings__<crm> to these paths, relative to the app's folder.
+            var path = Path.Combine(app.Folder, "mappings", crm + ".json");
+            Assert.True(File.Exists(path), $"The package has no mappings/{crm}.json.");
+            Assert.NotNull(KamFlows.Infrastructure.Intake.Mapping.CrmMapping.Load(path));
+        });
     }
 
     private JsonNode DurableTask() =>

@@ -1,0 +1,17 @@
+using KamFlows.Api;
+using KamFlows.Infrastructure.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KamFlows.Functions;
+
+/// <summary>
+/// The Functions app's services: the registration both hosts share (KamFlows.Api), with storage from configuration
+/// (identity-based in Azure) and the background work left to the timer triggers. The durable engine is the Durable
+/// Functions extension; its clients arrive through [DurableClient] bindings.
+/// </summary>
+public static class FunctionsComposition
+{
+    public static IServiceCollection AddKamFlowsFunctions(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddKamFlows(configuration, KamFlowsServices.ConfiguredStorage(configuration), new StorageRequestCounter(), BackgroundWork.Triggered);
+}
