@@ -57,3 +57,44 @@ public sealed class RealWorkflowsTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Http.GetAsync("/api/people/anna@kamflows.example/upcoming")).StatusCode);
     }
 }
+
+/// <summary>Histories the Azure Storage provider keeps are what replay-check and the CI replay tests read.</summary>
+public sealed class StorageHistoryReplayTests
+{
+    [Fact]
+    public async Task HistoryFromTheAzureStorageProvider_SavesLoadsAndReplays_AndAChangedWorkflowFailsOnIt()
+    {
+        await using var host = await KamFlowsTestHost.StartAsync(recordWorkflows: false);
+        var now = DateTimeOffset.UtcNow;
+        await host.PostEventsAsync(TestEvents.Account("a", "ACME", now, "Acme Oy"));
+        await host.PostEventsAsync(TestEvents.ProposalSent("p", "ACME", "P-1", now));
+        await KamFlows.Testing.Eventually.WaitUntilAsync(async () =>
+            (await host.Workflows.GetInstanceAsync("proposal:P-1", getInputsAndOutputs: true))?.ReadCustomStatusAs<Workflows.Common.WorkflowStatus>() is { Phase: "waiting" });
+
+        var events = await host.Workflows.GetOrchestrationHistoryAsync("proposal:P-1");
+        Assert.Contains(events, e => e is DurableTask.Core.History.TaskScheduledEvent { Name: Workflows.Common.ActivityNames.ReadWorkflowOptions });
+        var file = Path.Combine(Path.GetTempPath(), $"kamflows-history-{Guid.NewGuid():N}.json");
+        try
+        {
+            new Workflows.Replay.RecordedHistory { Orchestrator = Workflows.WorkflowCatalog.ProposalFollowUp, InstanceId = "proposal:P-1", Events = [.. events] }.Save(file);
+            var loaded = Workflows.Replay.RecordedHistory.Load(file);
+            Assert.Equal(events.Count, loaded.Events.Count);
+            var current = Workflows.WorkflowsRegistration.Register(new Microsoft.DurableTask.DurableTaskRegistry());
+            var check = Workflows.Replay.HistoryReplayChecker.Check(current, loaded);
+            Assert.True(check.IsDeterministic, check.Problem);
+
+            var changed = new Microsoft.DurableTask.DurableTaskRegistry().AddOrchestratorFunc<string, string>(Workflows.WorkflowCatalog.ProposalFollowUp, async (context, input) =>
+            {
+                await context.CallActivityAsync<object?>(Workflows.Common.ActivityNames.ReadAccountProfile, "ACME");
+                return input;
+            });
+            var broken = Workflows.Replay.HistoryReplayChecker.Check(changed, loaded);
+            Assert.False(broken.IsDeterministic);
+            Assert.Contains(Workflows.Common.ActivityNames.ReadWorkflowOptions, broken.Problem, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
