@@ -22,6 +22,18 @@ public sealed class PublishedHostJsonTests(PublishedFunctionsApp app)
     }
 
     [Fact]
+    public void HostJson_Versioning_MatchesTheLocalTaskHubs()
+    {
+        var durable = DurableTask();
+        var local = new KamFlows.TaskHub.TaskHubSettings();
+
+        // New instances carry the same version in both hosts, and a worker leaves instances newer than itself alone.
+        Assert.Equal(local.DefaultVersion, (string?)durable["defaultVersion"]);
+        Assert.Equal(local.VersionMatchStrategy.ToString(), (string?)durable["versionMatchStrategy"]);
+        Assert.Equal(local.VersionFailureStrategy.ToString(), (string?)durable["versionFailureStrategy"]);
+    }
+
+    [Fact]
     public void HostJson_QueuePolling_IsAtMostTenSecondsAsFlexConsumptionNeeds()
     {
         var interval = TimeSpan.Parse((string)DurableTask()["storageProvider"]!["maxQueuePollingInterval"]!, System.Globalization.CultureInfo.InvariantCulture);
