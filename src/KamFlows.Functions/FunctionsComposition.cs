@@ -12,6 +12,10 @@ namespace KamFlows.Functions;
 /// </summary>
 public static class FunctionsComposition
 {
-    public static IServiceCollection AddKamFlowsFunctions(this IServiceCollection services, IConfiguration configuration) =>
+    public static IServiceCollection AddKamFlowsFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddKamFlows(configuration, KamFlowsServices.ConfiguredStorage(configuration), new StorageRequestCounter(), BackgroundWork.Triggered);
+        Api.Telemetry.TelemetryExtensions.AddKamFlowsTelemetry(services, configuration); // SendGrid calls and KamFlows' metrics, as locally.
+        return services;
+    }
 }

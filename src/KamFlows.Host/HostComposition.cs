@@ -39,7 +39,7 @@ public static class HostComposition
             registry => KamFlowsServices.RegisterTasks(registry, workflows));
         services.AddSingleton<ApiKeyFilter>();
         services.AddOpenApi();
-        Telemetry.TelemetryExtensions.AddKamFlowsTelemetry(services, configuration);
+        Api.Telemetry.TelemetryExtensions.AddKamFlowsTelemetry(services, configuration, TaskHubMetrics.Name);
         return services;
     }
 

@@ -111,6 +111,23 @@ public sealed class FunctionsAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Composition_WithAnApplicationInsightsConnectionString_ExportsTelemetryAsTheLocalHostDoes()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["KamFlows:Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            [Api.Telemetry.TelemetryExtensions.ConnectionStringSetting] = "InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=https://example.invalid/",
+        };
+        var withTelemetry = new ServiceCollection().AddKamFlowsFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        settings.Remove(Api.Telemetry.TelemetryExtensions.ConnectionStringSetting);
+        var without = new ServiceCollection().AddKamFlowsFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+
+        static bool HasOpenTelemetry(IServiceCollection services) => services.Any(d => d.ServiceType.FullName?.StartsWith("OpenTelemetry.", StringComparison.Ordinal) == true);
+        Assert.True(HasOpenTelemetry(withTelemetry));
+        Assert.False(HasOpenTelemetry(without));
+    }
+
+    [Fact]
     public void Composition_WithoutStorage_FailsNamingTheSettings()
     {
         var configuration = new ConfigurationBuilder().Build();

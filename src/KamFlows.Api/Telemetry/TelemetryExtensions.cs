@@ -1,16 +1,19 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using KamFlows.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace KamFlows.Host.Telemetry;
+namespace KamFlows.Api.Telemetry;
 
 /// <summary>
-/// Application Insights through OpenTelemetry: requests, outgoing HTTP (SendGrid), the runtime's activities and metrics,
-/// KamFlows' business metrics and logs. Off (nothing registered, no cost) unless the connection string is set.
+/// Application Insights through OpenTelemetry, the same in both hosts: requests, outgoing HTTP (SendGrid), DurableTask.Core's
+/// spans where it runs in-process, KamFlows' metrics and logs. Off (nothing registered, no cost) unless the connection
+/// string is set. In Azure the Functions host adds its own record of every function invocation.
 /// </summary>
 public static class TelemetryExtensions
 {
@@ -27,7 +30,10 @@ public static class TelemetryExtensions
     public const string SamplingRatioSetting = "KamFlows:Telemetry:SamplingRatio";
 
     /// <summary>Registers the exporters when <see cref="ConnectionStringSetting"/> is set; returns whether it did.</summary>
-    public static bool AddKamFlowsTelemetry(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">Where the connection string and sampling settings are read.</param>
+    /// <param name="meters">Further meters the host emits (the local task hub's).</param>
+    public static bool AddKamFlowsTelemetry(this IServiceCollection services, IConfiguration configuration, params string[] meters)
     {
         var connectionString = configuration[ConnectionStringSetting];
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -61,7 +67,7 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request => !IsStorageRequest(request)))
             .WithMetrics(metrics => metrics
-                .AddMeter(KamFlowsMetrics.Name, TaskHub.TaskHubMetrics.Name)
+                .AddMeter([KamFlowsMetrics.Name, .. meters])
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
             .WithLogging()
