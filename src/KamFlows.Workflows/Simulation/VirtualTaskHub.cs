@@ -352,7 +352,7 @@ public sealed class VirtualTaskHub
             Inbox.Add(new ExecutionStartedEvent(-1, input) { Name = Name, Version = version, OrchestrationInstance = instance, Timestamp = now.UtcDateTime });
             Input = input;
             Status = CoreStatus.Running;
-            CreatedAt = CreatedAt == default || IsFinished ? now : CreatedAt;
+            CreatedAt = CreatedAt == default ? now : CreatedAt; // ContinueAsNew keeps the instance's creation time.
             LastUpdatedAt = now;
         }
 
