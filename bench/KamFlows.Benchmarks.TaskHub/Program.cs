@@ -3,7 +3,7 @@
 // leftover leases) on an in-memory Azurite started here; the settings under test come from the command line.
 //
 // dotnet run -c Release --project bench/KamFlows.Benchmarks.TaskHub -- [--instances 500] [--runs 3] [--waiting 10000]
-//   [--idle-seconds 120] [--partitions 4] [--poll 5] [--batch 32] [--extended false] [--activities-concurrency 10]
+//   [--idle-seconds 120] [--idle-runs 1] [--settle-seconds 60] [--timers 500] [--partitions 4] [--poll 5] [--batch 32] [--extended false] [--activities-concurrency 10]
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
@@ -28,6 +28,7 @@ var waiting = int.Parse(Opt("waiting", "10000"), CultureInfo.InvariantCulture);
 var idleSeconds = int.Parse(Opt("idle-seconds", "120"), CultureInfo.InvariantCulture);
 var idleRuns = int.Parse(Opt("idle-runs", "1"), CultureInfo.InvariantCulture);
 var timers = int.Parse(Opt("timers", "500"), CultureInfo.InvariantCulture);
+var settleSeconds = int.Parse(Opt("settle-seconds", "60"), CultureInfo.InvariantCulture);
 void Configure(TaskHubSettings s)
 {
     s.PartitionCount = int.Parse(Opt("partitions", "4"), CultureInfo.InvariantCulture);
@@ -182,8 +183,8 @@ async Task IdleAsync(int run)
         await Task.Delay(2000);
     }
 
-    Console.WriteLine($"  all {waiting} waiting after {sw.Elapsed.TotalSeconds:F0} s; settling 60 s, then measuring {idleSeconds} s");
-    await Task.Delay(TimeSpan.FromSeconds(60)); // Queue polls back off to MaxQueuePollingInterval; leases settle.
+    Console.WriteLine($"  all {waiting} waiting after {sw.Elapsed.TotalSeconds:F0} s; settling {settleSeconds} s, then measuring {idleSeconds} s");
+    await Task.Delay(TimeSpan.FromSeconds(settleSeconds)); // Queue polls back off to MaxQueuePollingInterval; leases settle.
     Collect();
     var start = counter.Snapshot();
     await Task.Delay(TimeSpan.FromSeconds(idleSeconds));
