@@ -35,6 +35,7 @@ public static class StorageServiceFactory
             MaxConcurrentTaskActivityWorkItems = settings.MaxConcurrentActivities,
             ControlQueueVisibilityTimeout = settings.ControlQueueVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = settings.WorkItemQueueVisibilityTimeout,
+            PartitionTableOperationTimeout = settings.PartitionTableOperationTimeout,
             WorkerId = settings.WorkerId ?? Environment.MachineName,
             // A start for an id whose status is in the caller's dedupe list must fail loudly, not be dropped silently.
             ThrowExceptionOnInvalidDedupeStatus = true,
@@ -53,6 +54,11 @@ public static class StorageServiceFactory
         var blobOptions = new BlobClientOptions();
         var queueOptions = new QueueClientOptions();
         var tableOptions = new TableClientOptions();
+        if (s.TimersNeverEarly)
+        {
+            queueOptions.AddPolicy(new NeverEarlyTimersPolicy(), HttpPipelinePosition.PerCall);
+        }
+
         foreach (var policy in s.StoragePipelinePolicies)
         {
             blobOptions.AddPolicy(policy, HttpPipelinePosition.PerRetry);

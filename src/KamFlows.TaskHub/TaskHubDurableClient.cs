@@ -74,20 +74,33 @@ public sealed class TaskHubDurableClient : DurableTaskClient
     }
 
     /// <inheritdoc/>
-    /// <remarks>Delivered to the instance's latest execution (no execution id). Events for unknown instances are dropped by the worker.</remarks>
-    public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
+    /// <remarks>
+    /// Delivered to the instance's latest execution (no execution id). An instance that has not started yet is waited
+    /// for (see <see cref="StartWaitLimit"/>): DurableTask.AzureStorage drops a message that reaches an instance before
+    /// its start has been processed. Throws <see cref="InvalidOperationException"/> for an unknown instance or one
+    /// scheduled to start later.
+    /// </remarks>
+    public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        return SendAsync(instanceId, new EventRaisedEvent(-1, _converter.Serialize(eventPayload)) { Name = eventName }, cancellation);
+        await WaitUntilStartedAsync(instanceId, cancellation).ConfigureAwait(false);
+        await SendAsync(instanceId, new EventRaisedEvent(-1, _converter.Serialize(eventPayload)) { Name = eventName }, cancellation).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
-        SendAsync(instanceId, new ExecutionSuspendedEvent(-1, reason), cancellation);
+    /// <remarks>Like <see cref="RaiseEventAsync"/>, waits for an instance that has not started yet.</remarks>
+    public override async Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default)
+    {
+        await WaitUntilStartedAsync(instanceId, cancellation).ConfigureAwait(false);
+        await SendAsync(instanceId, new ExecutionSuspendedEvent(-1, reason), cancellation).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
         SendAsync(instanceId, new ExecutionResumedEvent(-1, reason), cancellation);
+
+    /// <summary>How long <see cref="RaiseEventAsync"/> and <see cref="SuspendInstanceAsync"/> wait for a Pending instance to start.</summary>
+    public TimeSpan StartWaitLimit { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <inheritdoc/>
     /// <remarks><see cref="TerminateInstanceOptions.Output"/> becomes the instance's output; recursive termination is not supported.</remarks>
@@ -237,6 +250,41 @@ public sealed class TaskHubDurableClient : DurableTaskClient
         {
             var existing = await GetStateAsync(instanceId, false, CancellationToken.None).ConfigureAwait(false);
             throw new OrchestrationInstanceExistsException(instanceId, existing is null ? null : FromCore(existing.OrchestrationStatus), e);
+        }
+    }
+
+    /// <summary>
+    /// DurableTask.AzureStorage defers a start message until the client has written the instance row (it is queued
+    /// first), and drops any other message that reaches an instance whose start has not been processed ("No such
+    /// instance"). A message sent right after a start can overtake it, so wait for the instance to leave Pending.
+    /// </summary>
+    private async Task WaitUntilStartedAsync(string instanceId, CancellationToken cancellation)
+    {
+        var state = await GetStateAsync(instanceId, false, cancellation).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Orchestration instance '{instanceId}' does not exist: nothing to deliver the message to.");
+        if (state.OrchestrationStatus != CoreStatus.Pending)
+        {
+            return;
+        }
+
+        if (state.ScheduledStartTime is { } start && start > DateTime.UtcNow.AddSeconds(1))
+        {
+            throw new InvalidOperationException($"Orchestration instance '{instanceId}' starts at {start:O}; a message sent before it starts would be dropped.");
+        }
+
+        var until = DateTime.UtcNow + StartWaitLimit;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (state.OrchestrationStatus == CoreStatus.Pending)
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException($"Orchestration instance '{instanceId}' did not start within {StartWaitLimit}: is a worker running for task hub '{Name}'?");
+            }
+
+            await Task.Delay(delay, cancellation).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxPollInterval.Ticks));
+            state = await GetStateAsync(instanceId, false, cancellation).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Orchestration instance '{instanceId}' was purged while waiting for it to start.");
         }
     }
 

@@ -69,6 +69,13 @@ public sealed class TaskHubSettings
     /// </summary>
     public TimeSpan MaximumTimerInterval { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// Round the visibility delay of timer messages (and scheduled starts) up by a second: Azure Queues count whole
+    /// seconds and the storage SDK truncates, so without it a timer fires up to a second before its due time. With it,
+    /// a timer of a second or more fires at or after its due time, at most about a second late.
+    /// </summary>
+    public bool TimersNeverEarly { get; set; } = true;
+
     /// <summary>Run the worker in this process. A process that only starts and queries instances sets this to false.</summary>
     public bool WorkerEnabled { get; set; } = true;
 
@@ -93,11 +100,22 @@ public sealed class TaskHubSettings
     /// </summary>
     public string? WorkerId { get; set; }
 
-    /// <summary>How long a dequeued orchestration message stays invisible to other workers (renewed while it is processed); after a crash, the delay before another worker takes it.</summary>
-    public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// How long a dequeued orchestration message stays invisible to other workers. DurableTask.Core renews it 30 s
+    /// before it lapses while the message is processed; after a crash, or when a partition moves between workers while
+    /// its messages are in memory, it is the delay before the message is seen again. 1 minute (DurableTask.AzureStorage: 5).
+    /// </summary>
+    public TimeSpan ControlQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The same for activity messages.</summary>
-    public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>The same for activity messages (renewed while the activity runs). 1 minute.</summary>
+    public TimeSpan WorkItemQueueVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Time allowed for one read-and-write of the partition (lease) table. DurableTask.AzureStorage's 2 s was too short
+    /// on a loaded machine where Azurite is one Node.js thread: renewals timed out, leases lapsed and partitions moved
+    /// between two workers mid-work, stranding messages until their visibility timeout. 10 s.
+    /// </summary>
+    public TimeSpan PartitionTableOperationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a graceful stop may take before the worker is stopped forcibly.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -214,6 +232,11 @@ internal sealed partial class TaskHubSettingsValidator : IValidateOptions<TaskHu
         if (o.ControlQueueVisibilityTimeout < TimeSpan.FromSeconds(5) || o.WorkItemQueueVisibilityTimeout < TimeSpan.FromSeconds(5))
         {
             yield return P + "ControlQueueVisibilityTimeout and WorkItemQueueVisibilityTimeout must be at least 5 seconds (messages are renewed while processed).";
+        }
+
+        if (o.PartitionTableOperationTimeout < TimeSpan.FromSeconds(1) || o.PartitionTableOperationTimeout >= TimeSpan.FromSeconds(30))
+        {
+            yield return P + $"PartitionTableOperationTimeout {o.PartitionTableOperationTimeout} is out of range: 1 s to less than 30 s (the lease interval).";
         }
 
         if (o.ShutdownTimeout < TimeSpan.Zero)

@@ -15,7 +15,7 @@ if (args.Length < 4)
     return 2;
 }
 
-var visibility = TimeSpan.FromSeconds(args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 10);
+var visibility = TimeSpan.FromSeconds(args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 60);
 var output = Console.Out;
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();

@@ -155,26 +155,37 @@ public sealed class WorkerModeTests
     }
 
     [Fact]
-    public async Task Versioning_AnOlderWorkerLeavesNewerInstancesPending_ANewerWorkerRunsThem()
+    public async Task Versioning_AnOlderWorkerLeavesNewerInstancesPending_TheUpgradedWorkerRunsThem()
     {
         var hub = Names.TaskHub("ver");
-        await using var v1 = await TaskHubTestHost.StartAsync(s => { s.WorkerId = "v1"; s.DefaultVersion = "1.0"; }, taskHub: hub);
+        await using var v1 = await TaskHubTestHost.StartAsync(s => { s.WorkerId = "host1"; s.DefaultVersion = "1.0"; s.ShutdownTimeout = TimeSpan.FromSeconds(30); }, taskHub: hub);
         var newer = await v1.Client.ScheduleNewOrchestrationInstanceAsync(nameof(VersionOrchestrator), new StartOrchestrationOptions { Version = new TaskVersion("2.0") });
         var older = await v1.Client.ScheduleNewOrchestrationInstanceAsync(nameof(VersionOrchestrator), new StartOrchestrationOptions { Version = new TaskVersion("0.5") });
 
         Assert.Equal("0.5", (await v1.WaitForCompletionAsync(older)).ReadOutputAs<string>());
-        // The v1 worker has seen the newer instance's start message by now (both were queued before the older one ran)... or will:
-        // whichever, it must not run it. A later v1 instance completing bounds the wait without a fixed sleep.
-        var later = await v1.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SequenceOrchestrator), 2);
-        await v1.WaitForCompletionAsync(later);
         Assert.Equal(OrchestrationRuntimeStatus.Pending, (await v1.Client.GetInstanceAsync(newer))!.RuntimeStatus);
 
+        // The upgrade: the same host restarts with version 2.0. Rejected messages wait out a back-off of 2^n seconds.
         v1.DeleteHubOnDispose = false;
-        await v1.DisposeAsync(); // Stops the v1 worker gracefully: its partitions are released for v2.
-        await using var v2 = await TaskHubTestHost.StartAsync(s => { s.WorkerId = "v2"; s.DefaultVersion = "2.0"; }, taskHub: hub);
-        var m = await v2.WaitForCompletionAsync(newer, TimeSpan.FromSeconds(120));
+        await v1.DisposeAsync();
+        await using var v2 = await TaskHubTestHost.StartAsync(s => { s.WorkerId = "host1"; s.DefaultVersion = "2.0"; }, taskHub: hub);
+        var m = await v2.WaitForCompletionAsync(newer, TimeSpan.FromSeconds(150));
         Assert.Equal("2.0", m.ReadOutputAs<string>());
         Assert.Equal(VersioningSettings.VersionMatchStrategy.CurrentOrOlder, new TaskHubSettings().VersionMatchStrategy);
+    }
+
+    [Fact]
+    public async Task Versioning_WithTheFailStrategy_ANewerInstanceFailsWithAVersionMismatch()
+    {
+        await using var host = await TaskHubTestHost.StartAsync(s => { s.DefaultVersion = "1.0"; s.VersionFailureStrategy = VersioningSettings.VersionFailureStrategy.Fail; });
+
+        var newer = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(VersionOrchestrator), new StartOrchestrationOptions { Version = new TaskVersion("1.1") });
+        var same = await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(VersionOrchestrator));
+
+        var m = await host.WaitForCompletionAsync(newer);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, m.RuntimeStatus);
+        Assert.Equal("VersionMismatch", m.FailureDetails?.ErrorType);
+        Assert.Equal("1.0", (await host.WaitForCompletionAsync(same)).ReadOutputAs<string>());
     }
 }
 
