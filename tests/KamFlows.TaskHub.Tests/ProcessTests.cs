@@ -28,6 +28,7 @@ public sealed class ProcessTests(ITestOutputHelper output)
         var random = new Random(20261204);
         var processes = new List<WorkerProcess>();
         var remainingAtKill = new List<int>();
+        int Remaining() => (inputs.Count * ActivitiesPerInstance) - processes.SelectMany(p => p.Ran).Distinct().Count();
         try
         {
             for (var kill = 0; kill < Kills; kill++)
@@ -45,8 +46,18 @@ public sealed class ProcessTests(ITestOutputHelper output)
                 await WaitUntilAsync(() => worker.RanCount > 0 || worker.HasExited, TimeSpan.FromSeconds(90), () => $"kill {kill}: the restarted worker made no progress. {worker.Output}");
                 Assert.False(worker.HasExited, worker.Output);
                 await Task.Delay(random.Next(0, 250)); // A random point in the work, not a wait for anything.
+                if (Remaining() == 0)
+                {
+                    // The worker got through everything before it was seen working (its output arrives in bursts): give it more, so the kill lands in work.
+                    var more = new CrashInput(inputs.Count, Sequential, TimerSeconds: 1);
+                    inputs.Add(more);
+                    var before = worker.RanCount;
+                    await client.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CrashWorkflow), more, new StartOrchestrationOptions { InstanceId = InstanceId(more) });
+                    await WaitUntilAsync(() => worker.RanCount > before || worker.HasExited, TimeSpan.FromSeconds(90), () => $"kill {kill}: no progress on the added instance. {worker.Output}");
+                }
+
                 worker.Kill();
-                remainingAtKill.Add((inputs.Count * ActivitiesPerInstance) - processes.SelectMany(p => p.Ran).Distinct().Count());
+                remainingAtKill.Add(Remaining());
             }
 
             var last = WorkerProcess.Start(cs, client.TaskHub, client.OutboxTable, "crash-worker");

@@ -54,10 +54,13 @@ public sealed class TimerAndFailureTests(HostFixture fixture) : IClassFixture<Ho
         }
 
         Assert.True(chunks.Count >= 2, $"{chunks.Count} chunks"); // 7 s in chunks of at most 2 s (fewer than 4 when chunks fire late).
-        Assert.All(chunks, c => Assert.InRange(c.FireAt - c.CreatedAt, TimeSpan.Zero, TimeSpan.FromSeconds(2)));
+        // At most one chunk long; the last may already be due when the chunk before it fired late (a loaded machine).
+        Assert.All(chunks, c => Assert.True(c.FireAt - c.CreatedAt <= TimeSpan.FromSeconds(2), $"a chunk of {c.FireAt - c.CreatedAt}"));
         Assert.Equal(result.Due, chunks[^1].FireAt);
         Assert.Equal(chunks.Count, history.OfType<TimerFiredEvent>().Count());
-        Assert.True(result.WokeAt >= result.Due, $"woke at {result.WokeAt:O}, due {result.Due:O}");
+        // A last chunk shorter than a second is sent with no delay (queues count whole seconds), so it may wake up to a
+        // second early; a chunk of a second or more never does (NeverEarlyTimersPolicy). The workflows tolerate 2 s.
+        Assert.True(result.WokeAt >= result.Due - TimeSpan.FromSeconds(1), $"woke at {result.WokeAt:O}, due {result.Due:O}");
     }
 
     [Fact]
