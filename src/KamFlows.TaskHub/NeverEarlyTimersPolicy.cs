@@ -1,7 +1,7 @@
 // Azure Queues take a message's visibility delay in whole seconds and the storage SDK truncates, so DurableTask's
 // timer messages (and scheduled starts) become visible up to a second before their due time and orchestrations wake
 // early: code comparing CurrentUtcDateTime with a due time would see "not yet". Adding one second to every delayed
-// send makes a timer of a second or more fire at or after its due time (at most about a second late).
+// send (a remainder under a second included) makes timers fire at or after their due time (at most about a second late).
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Azure.Core;
@@ -27,8 +27,10 @@ internal sealed partial class NeverEarlyTimersPolicy : HttpPipelineSynchronousPo
         uri.Query = VisibilityTimeout().Replace(uri.Query, m =>
         {
             var seconds = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-            // 0 means "now" (a due or past timer, an ordinary message); the queue's limit is 7 days.
-            return seconds is >= 1 and < 604_800 ? $"{m.Groups[1].Value}visibilitytimeout={(seconds + 1).ToString(CultureInfo.InvariantCulture)}" : m.Value;
+            // Only delayed sends carry the parameter (DurableTask.AzureStorage sends ordinary messages without one), and 0 is
+            // also "less than a second left": rounded up too, at the price of a second for a timer that is already due.
+            // The queue's limit is 7 days.
+            return seconds is >= 0 and < 604_799 ? $"{m.Groups[1].Value}visibilitytimeout={(seconds + 1).ToString(CultureInfo.InvariantCulture)}" : m.Value;
         });
     }
 }

@@ -98,3 +98,20 @@ public sealed class StorageHistoryReplayTests
         }
     }
 }
+
+/// <summary>The health probe's round trip goes through a real durable timer on the task hub.</summary>
+public sealed class HealthProbeTests
+{
+    [Fact]
+    public async Task Probe_WithATimer_CompletesAfterTheTimer_NeverBefore()
+    {
+        await using var host = await KamFlowsTestHost.StartAsync(recordWorkflows: false);
+        var response = await host.Management.PostAsync("/api/health/probe?timerSeconds=1", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(response.Content);
+        var result = body.GetProperty("result");
+        var waited = result.GetProperty("finished").GetDateTimeOffset() - result.GetProperty("started").GetDateTimeOffset();
+        Assert.True(waited >= TimeSpan.FromSeconds(1), $"the 1 s timer fired after {waited}");
+        Assert.StartsWith("ok:", result.GetProperty("echo").GetString(), StringComparison.Ordinal);
+    }
+}
