@@ -3,7 +3,7 @@
 // leftover leases) on an in-memory Azurite started here; the settings under test come from the command line.
 //
 // dotnet run -c Release --project bench/KamFlows.Benchmarks.TaskHub -- [--instances 500] [--runs 3] [--waiting 10000]
-//   [--idle-seconds 120] [--idle-runs 1] [--settle-seconds 60] [--timers 500] [--partitions 4] [--poll 5] [--batch 32] [--extended false] [--activities-concurrency 10] [--never-early true]
+//   [--idle-seconds 120] [--idle-runs 1] [--settle-seconds 60] [--timers 500] [--partitions 4] [--poll 5] [--batch 32] [--extended false] [--activities-concurrency 10] [--never-early true] [--log-level Warning]
 using System.Diagnostics;
 using System.Globalization;
 using Azure.Data.Tables;
@@ -19,8 +19,15 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
-    .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "true");
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i].StartsWith("--", StringComparison.Ordinal))
+    {
+        options[args[i][2..]] = i + 1 < args.Length ? args[i + 1] : "true"; // The last occurrence wins.
+    }
+}
+
 string Opt(string name, string fallback) => options.GetValueOrDefault(name, fallback);
 var instances = int.Parse(Opt("instances", "500"), CultureInfo.InvariantCulture);
 var runs = int.Parse(Opt("runs", "3"), CultureInfo.InvariantCulture);
@@ -142,6 +149,7 @@ async Task LatenessAsync(int run)
     }
 
     var lateness = new List<double>();
+    var worst = (Late: double.MinValue, Id: "", History: (IList<HistoryEvent>)[]);
     foreach (var i in Enumerable.Range(0, timers))
     {
         var history = await observer.GetOrchestrationHistoryAsync($"timer-{i:D5}");
@@ -154,11 +162,22 @@ async Task LatenessAsync(int run)
             }
             else if (e is TimerFiredEvent fired && episode is { } at)
             {
-                lateness.Add((at - fired.FireAt).TotalMilliseconds);
+                var late = (at - fired.FireAt).TotalMilliseconds;
+                lateness.Add(late);
+                if (late > worst.Late)
+                {
+                    worst = (late, $"timer-{i:D5}", history);
+                }
             }
         }
     }
 
+    Console.WriteLine($"  latest timer {worst.Id} ({worst.Late:F0} ms): " + string.Join(" | ", worst.History.Select(e => e switch
+    {
+        TimerCreatedEvent c => $"{e.EventType} {e.Timestamp:HH:mm:ss.fff} fireAt {c.FireAt:HH:mm:ss.fff}",
+        TimerFiredEvent f => $"{e.EventType} {e.Timestamp:HH:mm:ss.fff} fireAt {f.FireAt:HH:mm:ss.fff}",
+        _ => $"{e.EventType} {e.Timestamp:HH:mm:ss.fff}",
+    })));
     lateness.Sort();
     Console.WriteLine($"Run {run}: timer lateness, {lateness.Count} timers of 2–12 s (episode start − due time): p50 {Percentile(lateness, 0.50):F0} ms, p99 {Percentile(lateness, 0.99):F0} ms, " +
                       $"min {lateness[0]:F0} ms, max {lateness[^1]:F0} ms, early {lateness.Count(l => l < 0)} of {lateness.Count}; load average {LoadAverage()}");
@@ -205,7 +224,7 @@ async Task<IHost> StartHostAsync(string hub, StorageRequestCounter counter, Acti
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.ClearProviders();
     builder.Logging.AddSimpleConsole();
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(Opt("log-level", "Warning")));
     builder.Services.AddKamFlowsTaskHub(s =>
     {
         s.TaskHubName = hub;

@@ -28,6 +28,11 @@ public sealed class TaskHubDurableClient : DurableTaskClient
     private static readonly CoreStatus[] TerminalStatuses = [CoreStatus.Completed, CoreStatus.Failed, CoreStatus.Terminated];
     private static readonly TimeSpan MaxPollInterval = TimeSpan.FromSeconds(1);
 
+    // DurableTask.AzureStorage checks for an existing instance, then writes the instance row without a condition when
+    // there was none: two concurrent starts of one id both "succeed". Starts of the same id are serialized in this
+    // process (striped locks); across processes the race remains.
+    private readonly SemaphoreSlim[] _startLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
     private readonly AzureStorageOrchestrationService _service;
     private readonly DataConverter _converter;
     private readonly string _defaultVersion;
@@ -223,9 +228,32 @@ public sealed class TaskHubDurableClient : DurableTaskClient
     }
 
     /// <inheritdoc/>
-    public override ValueTask DisposeAsync() => default; // The service belongs to the DI container.
+    public override ValueTask DisposeAsync()
+    {
+        // The service belongs to the DI container; only the start locks are this client's.
+        foreach (var gate in _startLocks)
+        {
+            gate.Dispose();
+        }
+
+        return default;
+    }
 
     private async Task CreateAsync(string instanceId, string name, string version, string? serializedInput, Dictionary<string, string> tags, DateTimeOffset? startAt, CoreStatus[] dedupe)
+    {
+        var gate = _startLocks[(StringComparer.Ordinal.GetHashCode(instanceId) & int.MaxValue) % _startLocks.Length];
+        await gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await CreateUnderLockAsync(instanceId, name, version, serializedInput, tags, startAt, dedupe).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task CreateUnderLockAsync(string instanceId, string name, string version, string? serializedInput, Dictionary<string, string> tags, DateTimeOffset? startAt, CoreStatus[] dedupe)
     {
         var instance = new OrchestrationInstance { InstanceId = instanceId, ExecutionId = Guid.NewGuid().ToString("N") };
         tags[OrchestrationTags.CreateTraceForNewOrchestration] = "true";
@@ -246,8 +274,9 @@ public sealed class TaskHubDurableClient : DurableTaskClient
         {
             await _service.CreateTaskOrchestrationAsync(message, dedupe).ConfigureAwait(false);
         }
-        catch (OrchestrationAlreadyExistsException e) when (e is not OrchestrationInstanceExistsException)
+        catch (Exception e) when (e is OrchestrationAlreadyExistsException and not OrchestrationInstanceExistsException || IsWriteConflict(e))
         {
+            // A write conflict: another start of the same id wrote the instance row between the check and the write.
             var existing = await GetStateAsync(instanceId, false, CancellationToken.None).ConfigureAwait(false);
             throw new OrchestrationInstanceExistsException(instanceId, existing is null ? null : FromCore(existing.OrchestrationStatus), e);
         }
@@ -287,6 +316,12 @@ public sealed class TaskHubDurableClient : DurableTaskClient
                     ?? throw new InvalidOperationException($"Orchestration instance '{instanceId}' was purged while waiting for it to start.");
         }
     }
+
+    private static bool IsWriteConflict(Exception e) => e switch
+    {
+        Azure.RequestFailedException { Status: 409 or 412 } => true,
+        _ => e.InnerException is { } inner && IsWriteConflict(inner), // DurableTask.AzureStorage wraps storage errors.
+    };
 
     private async Task SendAsync(string instanceId, HistoryEvent historyEvent, CancellationToken cancellation)
     {

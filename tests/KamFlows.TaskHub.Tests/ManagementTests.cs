@@ -1,3 +1,5 @@
+// What the rest of KamFlows does to instances through DurableTaskClient must behave as the SDK documents it, and a
+// live instance must never be replaced behind its back.
 using KamFlows.TaskHub.TestWorker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -158,6 +160,33 @@ public sealed class ManagementTests(HostFixture fixture) : IClassFixture<HostFix
         Assert.Equal(10, replaced.ReadOutputAs<int>());
         await Assert.ThrowsAsync<ArgumentException>(() =>
             Client.ScheduleNewOrchestrationInstanceAsync(nameof(SequenceOrchestrator), 1, new StartOrchestrationOptions { InstanceId = id, DedupeStatuses = ["Finished"] }));
+    }
+
+    [Fact]
+    public async Task Dedupe_ConcurrentStartsOfOneId_ExactlyOneWins_TheOthersGetTheExistsException()
+    {
+        // DurableTask.AzureStorage alone lets concurrent starts of one id all "succeed" (the instance row is written
+        // without a condition when none existed); the client serializes them. The instance waits for an event, so it
+        // stays live through the race.
+        var id = "race-" + Guid.NewGuid().ToString("N");
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            try
+            {
+                await Client.ScheduleNewOrchestrationInstanceAsync(nameof(ApprovalOrchestrator), $"offer {i}", new StartOrchestrationOptions { InstanceId = id });
+                return (Won: true, Input: $"offer {i}");
+            }
+            catch (OrchestrationInstanceExistsException)
+            {
+                return (Won: false, Input: $"offer {i}");
+            }
+        }));
+
+        var winner = Assert.Single(attempts, a => a.Won);
+        await Client.RaiseEventAsync(id, "approval", "kam");
+        var m = await fixture.Host.WaitForCompletionAsync(id);
+        Assert.Equal($"{winner.Input} approved by kam", m.ReadOutputAs<string>());
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+// The SDK's orchestrators and activities run unchanged on TaskHubWorker through the shims: each engine feature the
+// workflows rely on is exercised against a real worker on Azurite, not a fake.
 using Azure.Core;
 using Azure.Core.Pipeline;
 using DurableTask.Core.History;

@@ -1,3 +1,5 @@
+// Crash safety and shared work are only proven with real processes: SIGKILL loses nothing, two workers never run an
+// instance to completion twice.
 using Azure.Data.Tables;
 using DurableTask.Core.History;
 using KamFlows.TaskHub.TestWorker;

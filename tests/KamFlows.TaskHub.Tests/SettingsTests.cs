@@ -1,3 +1,5 @@
+// Bad settings must stop the process at start-up with a message that names the rule; composition and worker modes
+// must hold because other projects add their own tasks and some processes only run the client.
 using Azure.Core;
 using DurableTask.Core.Settings;
 using KamFlows.TaskHub.TestWorker;
