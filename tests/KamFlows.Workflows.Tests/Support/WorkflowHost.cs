@@ -89,7 +89,7 @@ public sealed class WorkflowHost : IAsyncDisposable
 
     /// <summary>The instance's custom status, or null before its first step.</summary>
     public Task<WorkflowStatus?> StatusAsync(string key) =>
-        Task.FromResult(Hub.GetInstance(key)?.SerializedCustomStatus is { } _ ? Hub.GetInstance(key)!.ReadCustomStatusAs<WorkflowStatus>() : null);
+        Task.FromResult(Hub.GetInstance(key) is { SerializedCustomStatus: not null } m ? m.ReadCustomStatusAs<WorkflowStatus>() : null);
 
     public Task<OrchestrationMetadata> InstanceAsync(string key) =>
         Task.FromResult(Hub.GetInstance(key) ?? throw new InvalidOperationException($"No instance {key}."));
