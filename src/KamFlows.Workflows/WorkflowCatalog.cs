@@ -16,6 +16,7 @@ public static class WorkflowCatalog
     public const string SaleCycle = nameof(SaleCycle);
     public const string ReferenceLetter = nameof(ReferenceLetter);
     public const string AccountCare = nameof(AccountCare);
+    public const string ComplaintHandling = nameof(ComplaintHandling);
 
     /// <summary>The orchestrator started (signal-with-start) for a business key of this kind.</summary>
     public static string OrchestratorFor(WorkflowKind kind) => kind switch
@@ -25,6 +26,7 @@ public static class WorkflowCatalog
         WorkflowKind.Opportunity => SaleCycle,
         WorkflowKind.Delivery => ReferenceLetter,
         WorkflowKind.Account => AccountCare,
+        WorkflowKind.Complaint => ComplaintHandling,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No workflow follows this kind."),
     };
 }

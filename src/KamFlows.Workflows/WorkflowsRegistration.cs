@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using KamFlows.Workflows.AccountCare;
 using KamFlows.Workflows.Activities;
 using KamFlows.Workflows.Common;
+using KamFlows.Workflows.Complaints;
 using KamFlows.Workflows.Proposals;
 using KamFlows.Workflows.References;
 using KamFlows.Workflows.SaleCycles;
@@ -24,11 +25,13 @@ public static class WorkflowsRegistration
             .AddOrchestrator<SaleCycle>(WorkflowCatalog.SaleCycle)
             .AddOrchestrator<ReferenceLetter>(WorkflowCatalog.ReferenceLetter)
             .AddOrchestrator<AccountCare.AccountCare>(WorkflowCatalog.AccountCare)
+            .AddOrchestrator<ComplaintHandling>(WorkflowCatalog.ComplaintHandling)
             .AddActivity<ReadWorkflowOptionsActivity>(ActivityNames.ReadWorkflowOptions)
             .AddActivity<ReadAccountProfileActivity>(ActivityNames.ReadAccountProfile)
             .AddActivity<EnqueueNotificationActivity>(ActivityNames.EnqueueNotification)
             .AddActivity<ReplaceUpcomingPlanActivity>(ActivityNames.ReplaceUpcomingPlan)
             .AddActivity<SweepBirthdaysActivity>(ActivityNames.SweepBirthdays)
-            .AddActivity<ReviewQuarterActivity>(ActivityNames.ReviewQuarter);
+            .AddActivity<ReviewQuarterActivity>(ActivityNames.ReviewQuarter)
+            .AddActivity<ReadAccountComplaintsActivity>(ActivityNames.ReadAccountComplaints);
     }
 }

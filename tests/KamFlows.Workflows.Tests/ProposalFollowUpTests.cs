@@ -128,11 +128,11 @@ public sealed class ProposalFollowUpTests
     }
 
     [Fact]
-    public async Task ProposalFollowUp_PriceUnderTheFloor_RaisesAnApprovalTaskForTheHeadInTheHeadsZone()
+    public async Task ProposalFollowUp_DraftUnderTheFloor_RaisesAnApprovalTaskForTheHeadInTheHeadsZone_BeforeItIsSent()
     {
         await using var host = await WorkflowHost.StartAsync(At("2026-03-27T16:00:00+02:00"), accounts: r => Acme(r, priceFloor: 140_000m));
-        await host.SendAsync(Ev.ProposalSent("P-1", "2026-03-27T16:00:00+02:00", 125_000m, "2026-04-30", discount: 12.5m));
-        await host.SendAsync(Ev.ProposalSent("P-2", "2026-03-27T16:00:00+02:00", 150_000m, "2026-04-30"));
+        await host.SendAsync(Ev.ProposalDrafted("P-1", "2026-03-27T16:00:00+02:00", 125_000m, discount: 12.5m));
+        await host.SendAsync(Ev.ProposalDrafted("P-2", "2026-03-27T16:00:00+02:00", 150_000m));
 
         var approval = host.Outbox.One(NotificationKind.ProposalPriceApprovalRequired);
         Assert.Equal("proposal:P-1|ProposalPriceApprovalRequired|v1|price", approval.NotificationId);
@@ -143,6 +143,7 @@ public sealed class ProposalFollowUpTests
         Assert.Equal(140_000m, approval.Fields["price_floor"].Number);
         Assert.Equal(12.5m, approval.Fields["discount_percent"].Number);
         Assert.Equal("Anna Virtanen", approval.Fields["kam_name"].Text);
+        Assert.Empty(host.Outbox.Of(NotificationKind.ProposalCallToConfirmReceipt)); // A draft is not followed up with the client.
     }
 
     [Fact]

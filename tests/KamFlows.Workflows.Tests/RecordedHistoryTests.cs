@@ -43,7 +43,7 @@ public sealed class RecordedHistoryTests
     {
         var recorded = Directory.EnumerateFiles(Folder, "*.json").Select(f => RecordedHistory.Load(f).Orchestrator).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(
-            new[] { WorkflowCatalog.AccountCare, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation },
+            new[] { WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation },
             recorded.Order(StringComparer.Ordinal));
     }
 
@@ -71,9 +71,13 @@ public sealed class RecordedHistoryTests
     [Fact]
     public async Task FreshRuns_ProduceHistoriesThatReplay()
     {
-        await Record("ProposalFollowUp", "proposal:P-1", "Price under the floor, call task, acknowledgement, next steps, meeting preparation, expiry reminder, accepted, revision wait.",
-            At("2026-03-27T16:00:00+02:00"), r => Acme(r, priceFloor: 140_000m), async host =>
+        await Record("ProposalFollowUp", "proposal:P-1", "Drafted under the floor (head's approval task), approved, sent, call task, acknowledgement, next steps, meeting preparation, expiry reminder, accepted, revision wait.",
+            At("2026-03-26T10:00:00+02:00"), r => Acme(r, priceFloor: 140_000m), async host =>
             {
+                await host.SendAsync(Ev.ProposalDrafted("P-1", "2026-03-26T10:00:00+02:00", 125_000m, discount: 10m));
+                await host.AdvanceToAsync(At("2026-03-27T10:00:00+02:00"));
+                await host.SendAsync(Ev.PriceApproved("P-1", "2026-03-27T10:00:00+02:00"), "proposal:P-1");
+                await host.AdvanceToAsync(At("2026-03-27T16:00:00+02:00"));
                 await host.SendAsync(Ev.ProposalSent("P-1", "2026-03-27T16:00:00+02:00", 125_000m, "2026-04-30", roles: ["executive"], discount: 10m));
                 await host.AdvanceToAsync(At("2026-03-31T10:00:00+03:00"));
                 await host.SendAsync(Ev.Acknowledged("P-1", "2026-03-31T10:00:00+03:00"));
@@ -94,10 +98,11 @@ public sealed class RecordedHistoryTests
                 await host.SendAsync(Ev.TenderResult("T-77", "2026-10-20T10:00:00+03:00", "lost"));
             });
 
-        await Record("SaleCycle", "opportunity:O-9", "Cadence reminder, meeting with an agreed next step, stall alert and escalation, stage change, won.",
+        await Record("SaleCycle", "opportunity:O-9", "Cadence reminder, a proposal of the deal, meeting with an agreed next step, stall alert and escalation, stage change, won (the proposal told).",
             At("2026-01-12T10:00:00+02:00"), r => Acme(r), async host =>
             {
                 await host.SendAsync(Ev.OpportunityUpserted("O-9", "2026-01-12T10:00:00+02:00", "needs_recognition"));
+                await host.SendToAllAsync(Ev.ProposalSentForDeal("P-7", "O-9", "2026-01-14T10:00:00+02:00", 90_000m, "2026-06-30"));
                 await host.AdvanceToAsync(At("2026-02-20T15:00:00+02:00"));
                 await host.SendAsync(Ev.MeetingLogged("2026-02-20T15:00:00+02:00", "2026-02-20T14:00:00+02:00", opportunityId: "O-9",
                     nextStep: "Pilot scope review with IT", nextStepDue: "2026-03-05"));
@@ -117,6 +122,16 @@ public sealed class RecordedHistoryTests
                 await host.AdvanceToAsync(At("2026-05-25T10:00:00+03:00"));
                 await host.SendAsync(Ev.ReferenceReceived("2026-05-25T10:00:00+03:00", "letter", "D-5"));
                 await host.AdvanceToAsync(At("2026-05-27T00:00:00+03:00"));
+            });
+
+        await Record("ComplaintHandling", "complaint:CP-1", "Opened after hours (task next morning), a reminder, overdue to the head, resolved, follow-up, closed.",
+            At("2026-03-26T19:00:00+02:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.ComplaintOpened("CP-1", "2026-03-26T19:00:00+02:00"));
+                await host.AdvanceToAsync(At("2026-04-08T10:00:00+03:00"));
+                await host.SendAsync(Ev.ComplaintResolvedWith("CP-1", "2026-04-08T10:00:00+03:00", "Parts replaced"), "complaint:CP-1");
+                await host.AdvanceToAsync(At("2026-04-14T10:00:00+03:00"));
+                await host.SendAsync(Ev.ComplaintClosed("CP-1", "2026-04-14T10:00:00+03:00"), "complaint:CP-1");
             });
 
         await Record("AccountCare", "account:ACME", "First execution up to the quarterly review: birthday sweeps, contract, revenue, deals, complaint, meeting, dormancy, information-bond nudge.",

@@ -53,9 +53,9 @@ public sealed class WorkflowsOptionsTests
         Assert.Equal([NotificationKind.ReferenceLetterAsk], o.Escalation.EscalatedTasksOrDefault);
         var registry = WorkflowsRegistration.Register(new DurableTaskRegistry());
         Assert.Equal(
-            [WorkflowCatalog.AccountCare, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation],
+            [WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation],
             registry.GetOrchestrators().Select(o => o.Key.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(6, registry.GetActivities().Count());
+        Assert.Equal(7, registry.GetActivities().Count());
     }
 
     [Fact]

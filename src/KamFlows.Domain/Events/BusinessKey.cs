@@ -4,7 +4,7 @@ namespace KamFlows.Domain.Events;
 
 /// <summary>
 /// The workflow instance key of a business object: <c>account:{id}</c>, <c>opportunity:{id}</c>, <c>proposal:{id}</c>,
-/// <c>tender:{id}</c>, <c>delivery:{id}</c>. Ids follow <see cref="EntityId"/> rules, so the key is safe as a storage key;
+/// <c>tender:{id}</c>, <c>delivery:{id}</c>, <c>complaint:{id}</c>. Ids follow <see cref="EntityId"/> rules, so the key is safe as a storage key;
 /// an id may itself contain ':' (parsing splits at the first one).
 /// </summary>
 public sealed record BusinessKey
@@ -28,6 +28,8 @@ public sealed record BusinessKey
     public static BusinessKey Tender(string id) => new(WorkflowKind.Tender, id);
 
     public static BusinessKey Delivery(string id) => new(WorkflowKind.Delivery, id);
+
+    public static BusinessKey Complaint(string id) => new(WorkflowKind.Complaint, id);
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out BusinessKey? key)
     {
@@ -65,7 +67,8 @@ public sealed record BusinessKey
     /// <item>tender.announced (starts), tender.date_changed, tender.result → tender, its opportunity when given, account</item>
     /// <item>contract.signed → account (renewals), its opportunity, proposal and tender when given</item>
     /// <item>delivery.completed (starts) → delivery, account</item>
-    /// <item>complaint.opened, complaint.resolved → account, and the delivery when given (its reference request waits)</item>
+    /// <item>proposal.drafted (starts) → proposal, its opportunity and tender when given, account; proposal.price_approved/declined → proposal, account</item>
+    /// <item>complaint.opened (starts), complaint.resolved, complaint.closed → complaint, account, and the delivery when given (its reference request waits)</item>
     /// <item>reference.received → the delivery when given, account</item>
     /// </list>
     /// </summary>
@@ -148,13 +151,31 @@ public sealed record BusinessKey
                 Start(Delivery(d.DeliveryId));
                 break;
             case ComplaintOpened d:
+                Start(Complaint(d.ComplaintId));
                 routes.Add(new WorkflowRoute(account, StartsIfAbsent: false));
                 Signal(WorkflowKind.Delivery, d.DeliveryId);
                 return routes.ToValueList();
             case ComplaintResolved d:
+                Signal(WorkflowKind.Complaint, d.ComplaintId);
                 routes.Add(new WorkflowRoute(account, StartsIfAbsent: false));
                 Signal(WorkflowKind.Delivery, d.DeliveryId);
                 return routes.ToValueList();
+            case ComplaintClosed d:
+                Signal(WorkflowKind.Complaint, d.ComplaintId);
+                routes.Add(new WorkflowRoute(account, StartsIfAbsent: false));
+                Signal(WorkflowKind.Delivery, d.DeliveryId);
+                return routes.ToValueList();
+            case ProposalDrafted d:
+                Start(Proposal(d.ProposalId));
+                Signal(WorkflowKind.Opportunity, d.OpportunityId);
+                Signal(WorkflowKind.Tender, d.TenderId);
+                break;
+            case ProposalPriceApproved d:
+                Signal(WorkflowKind.Proposal, d.ProposalId);
+                break;
+            case ProposalPriceDeclined d:
+                Signal(WorkflowKind.Proposal, d.ProposalId);
+                break;
             case ReferenceReceived d:
                 Signal(WorkflowKind.Delivery, d.DeliveryId);
                 break;

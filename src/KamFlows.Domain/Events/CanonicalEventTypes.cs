@@ -28,6 +28,12 @@ public static class CanonicalEventTypes
     public const string ComplaintResolved = "kam.complaint.resolved";
     public const string ReferenceReceived = "kam.reference.received";
 
+    // Added for issue 14: the price floor before the client sees the price, and a complaint's end.
+    public const string ProposalDrafted = "kam.proposal.drafted";
+    public const string ProposalPriceApproved = "kam.proposal.price_approved";
+    public const string ProposalPriceDeclined = "kam.proposal.price_declined";
+    public const string ComplaintClosed = "kam.complaint.closed";
+
     private static readonly FrozenDictionary<string, Func<JsonFieldReader, ICanonicalEventData>> ReadersByType =
         new Dictionary<string, Func<JsonFieldReader, ICanonicalEventData>>(StringComparer.Ordinal)
         {
@@ -52,14 +58,18 @@ public static class CanonicalEventTypes
             [ComplaintOpened] = Data.ComplaintOpened.Read,
             [ComplaintResolved] = Data.ComplaintResolved.Read,
             [ReferenceReceived] = Data.ReferenceReceived.Read,
+            [ProposalDrafted] = Data.ProposalDrafted.Read,
+            [ProposalPriceApproved] = Data.ProposalPriceApproved.Read,
+            [ProposalPriceDeclined] = Data.ProposalPriceDeclined.Read,
+            [ComplaintClosed] = Data.ComplaintClosed.Read,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>All 21 types, in the order DESIGN.md lists them.</summary>
+    /// <summary>All 25 types: the 21 DESIGN.md lists, in its order, then the four issue 14 added.</summary>
     public static readonly ValueList<string> All = ValueList.Of(
         AccountUpserted, ContactUpserted, ContactErased, RevenueReported, OpportunityUpserted, OpportunityStageChanged,
         MeetingLogged, ProposalSent, ProposalAcknowledged, ProposalMeetingAgreed, ProposalRevised, ProposalAccepted,
         ProposalRejected, TenderAnnounced, TenderDateChanged, TenderResult, ContractSigned, DeliveryCompleted,
-        ComplaintOpened, ComplaintResolved, ReferenceReceived);
+        ComplaintOpened, ComplaintResolved, ReferenceReceived, ProposalDrafted, ProposalPriceApproved, ProposalPriceDeclined, ComplaintClosed);
 
     public static bool IsKnown(string? type) => type is not null && ReadersByType.ContainsKey(type);
 

@@ -8,4 +8,7 @@ public enum WorkflowKind
     Proposal,
     Tender,
     Delivery,
+
+    /// <summary>One client complaint, from opened to closed (issue 14).</summary>
+    Complaint,
 }

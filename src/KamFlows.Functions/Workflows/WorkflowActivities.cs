@@ -33,4 +33,8 @@ public static class WorkflowActivities
     [Function(ActivityNames.ReviewQuarter)]
     public static Task<QuarterlyReviewOutcome> ReviewQuarterAsync([ActivityTrigger] QuarterlyReviewRequest input, string instanceId, FunctionContext context) =>
         ActivityRunner.RunAsync<ReviewQuarterActivity, QuarterlyReviewRequest, QuarterlyReviewOutcome>(ActivityNames.ReviewQuarter, input, instanceId, context);
+
+    [Function(ActivityNames.ReadAccountComplaints)]
+    public static Task<IReadOnlyList<ComplaintFacts>> ReadAccountComplaintsAsync([ActivityTrigger] string input, string instanceId, FunctionContext context) =>
+        ActivityRunner.RunAsync<ReadAccountComplaintsActivity, string, IReadOnlyList<ComplaintFacts>>(ActivityNames.ReadAccountComplaints, input, instanceId, context);
 }

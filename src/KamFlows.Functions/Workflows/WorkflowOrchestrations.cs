@@ -1,8 +1,9 @@
-// The five KAM workflows as Durable Functions orchestrations: each function is named as WorkflowCatalog names the
+// The six KAM workflows as Durable Functions orchestrations: each function is named as WorkflowCatalog names the
 // workflow and runs the same orchestrator class the local task hub and the simulator run. Nothing else belongs here.
 using KamFlows.Workflows;
 using KamFlows.Workflows.AccountCare;
 using KamFlows.Workflows.Common;
+using KamFlows.Workflows.Complaints;
 using KamFlows.Workflows.Proposals;
 using KamFlows.Workflows.References;
 using KamFlows.Workflows.SaleCycles;
@@ -33,6 +34,10 @@ public static class WorkflowOrchestrations
     [Function(WorkflowCatalog.AccountCare)]
     public static Task<WorkflowResult> AccountCareAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new AccountCare().RunAsync(context, Input<AccountCareState>(context));
+
+    [Function(WorkflowCatalog.ComplaintHandling)]
+    public static Task<WorkflowResult> ComplaintHandlingAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new ComplaintHandling().RunAsync(context, Input<ComplaintState>(context));
 
     // Intake always starts an instance with an input (the business key at least); a missing one is a bug upstream.
     private static WorkflowInput<TState> Input<TState>(TaskOrchestrationContext context)

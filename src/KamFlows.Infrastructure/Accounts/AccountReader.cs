@@ -79,6 +79,28 @@ public sealed class AccountReader(AccountStore store) : IAccountReader
         return new DecisionMakingUnit(accountId, members);
     }
 
+    /// <summary>The account's complaints from their rows (kam.complaint.opened/resolved/closed); a closed one counts as resolved.</summary>
+    public async Task<IReadOnlyList<ComplaintFacts>> GetComplaintsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var rows = await ReadKindAsync(accountId, AccountRows.Complaint, cancellationToken).ConfigureAwait(false);
+        var complaints = new List<ComplaintFacts>();
+        foreach (var row in rows)
+        {
+            var resolved = row.GetDateTimeOffset("ResolvedAt") ?? row.GetDateTimeOffset("ClosedAt");
+            if (row.GetDateTimeOffset("OpenedAt") is { } opened)
+            {
+                complaints.Add(new ComplaintFacts(row.RowKey[(AccountRows.Complaint.Length + 1)..], row.GetString("DeliveryId"), opened, resolved));
+            }
+            else if (resolved is { } r)
+            {
+                // Resolved before its opening arrived (events out of order): known to be resolved, so not open.
+                complaints.Add(new ComplaintFacts(row.RowKey[(AccountRows.Complaint.Length + 1)..], row.GetString("DeliveryId"), r, r));
+            }
+        }
+
+        return complaints;
+    }
+
     /// <summary>Every stored object of one kind (proposal, tender, opportunity ...), by id.</summary>
     public async Task<IReadOnlyList<AccountObject>> GetObjectsAsync(string accountId, string kind, CancellationToken cancellationToken)
     {

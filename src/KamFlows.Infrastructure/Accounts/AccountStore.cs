@@ -144,6 +144,15 @@ public sealed class AccountStore
             case ProposalRejected d:
                 await Update(AccountRows.Key(AccountRows.Proposal, d.ProposalId), row => SetStatus(row, "rejected", mark)).ConfigureAwait(false);
                 break;
+            case ProposalDrafted d:
+                await Update(AccountRows.Key(AccountRows.Proposal, d.ProposalId), row => SetPriceApproval(row, d.Version, "drafted", mark)).ConfigureAwait(false);
+                break;
+            case ProposalPriceApproved d:
+                await Update(AccountRows.Key(AccountRows.Proposal, d.ProposalId), row => SetPriceApproval(row, d.Version, "approved", mark)).ConfigureAwait(false);
+                break;
+            case ProposalPriceDeclined d:
+                await Update(AccountRows.Key(AccountRows.Proposal, d.ProposalId), row => SetPriceApproval(row, d.Version, "declined", mark)).ConfigureAwait(false);
+                break;
             case TenderAnnounced d:
                 await Update(AccountRows.Key(AccountRows.Tender, d.TenderId), row =>
                 {
@@ -232,6 +241,19 @@ public sealed class AccountStore
 
                     row["ResolvedAt"] = at;
                     row["Resolution"] = d.Resolution;
+                    row["DeliveryId"] ??= d.DeliveryId;
+                    return true;
+                }).ConfigureAwait(false);
+                break;
+            case ComplaintClosed d:
+                await Update(AccountRows.Key(AccountRows.Complaint, d.ComplaintId), row =>
+                {
+                    if (!EventMark.Advance(row, "Closed", mark))
+                    {
+                        return false;
+                    }
+
+                    row["ClosedAt"] = at;
                     row["DeliveryId"] ??= d.DeliveryId;
                     return true;
                 }).ConfigureAwait(false);
@@ -395,6 +417,18 @@ public sealed class AccountStore
         }
 
         row["Status"] = status;
+        return true;
+    }
+
+    /// <summary>The head's price decision (issue 14), as <c>v{version} {drafted|approved|declined}</c>; the proposal's own status is untouched.</summary>
+    private static bool SetPriceApproval(TableEntity row, int version, string decision, string mark)
+    {
+        if (!EventMark.Advance(row, "PriceApproval", mark))
+        {
+            return false;
+        }
+
+        row["PriceApproval"] = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{version} {decision}");
         return true;
     }
 

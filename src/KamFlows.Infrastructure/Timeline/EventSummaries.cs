@@ -50,6 +50,10 @@ public static class EventSummaries
         DeliveryCompleted d => ($"Delivery {d.DeliveryId} completed ({(d.OnTime ? "on time" : "late")}, expectations {(d.ExpectationsMet ? "met" : "not met")})", null),
         ComplaintOpened d => ($"Complaint {d.ComplaintId} opened{(d.Summary is null ? string.Empty : ": " + d.Summary)}", null),
         ComplaintResolved d => ($"Complaint {d.ComplaintId} resolved", null),
+        ProposalDrafted d => ($"Proposal {d.ProposalId} v{d.Version} drafted: {d.Total}", null),
+        ProposalPriceApproved d => ($"Price of proposal {d.ProposalId} v{d.Version} approved by the head", null),
+        ProposalPriceDeclined d => ($"Price of proposal {d.ProposalId} v{d.Version} declined by the head", null),
+        ComplaintClosed d => ($"Complaint {d.ComplaintId} closed", null),
         ReferenceReceived d => ($"Reference ({WireName.Of(d.Kind)}) received{(d.ReferredCompany is null ? string.Empty : " to " + d.ReferredCompany)}", d.ContactId),
         _ => (data.EventType, null),
     };

@@ -12,6 +12,7 @@ public static class ActivityNames
     public const string ReplaceUpcomingPlan = nameof(ReplaceUpcomingPlan);
     public const string SweepBirthdays = nameof(SweepBirthdays);
     public const string ReviewQuarter = nameof(ReviewQuarter);
+    public const string ReadAccountComplaints = nameof(ReadAccountComplaints);
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using KamFlows.Workflows.AccountCare;
+using KamFlows.Workflows.Complaints;
 using KamFlows.Workflows.Escalation;
 using KamFlows.Workflows.Proposals;
 using KamFlows.Workflows.References;
@@ -31,6 +32,8 @@ public sealed class WorkflowsOptions
 
     public AccountCareOptions AccountCare { get; set; } = new();
 
+    public ComplaintHandlingOptions ComplaintHandling { get; set; } = new();
+
     /// <summary>Problems, each naming its configuration key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -42,6 +45,7 @@ public sealed class WorkflowsOptions
         SaleCycle.Validate(new OptionErrors(errors, Section + ":SaleCycle"));
         ReferenceLetter.Validate(new OptionErrors(errors, Section + ":ReferenceLetter"));
         AccountCare.Validate(new OptionErrors(errors, Section + ":AccountCare"));
+        ComplaintHandling.Validate(new OptionErrors(errors, Section + ":ComplaintHandling"));
         return errors;
     }
 }

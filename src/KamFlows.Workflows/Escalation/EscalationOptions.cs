@@ -8,12 +8,12 @@ namespace KamFlows.Workflows.Escalation;
 public sealed class EscalationOptions
 {
     public static readonly IReadOnlyList<NotificationKind> DefaultEscalatedTasks =
-        [NotificationKind.ProposalCallToConfirmReceipt, NotificationKind.ProposalAskNextSteps];
+        [NotificationKind.ProposalCallToConfirmReceipt, NotificationKind.ProposalAskNextSteps, NotificationKind.ProposalSentUnderFloor];
 
     /// <summary>A task still open this many business days (KAM's calendar) after it was due goes to the head, once.</summary>
     public int OverdueBusinessDays { get; set; } = 2;
 
-    /// <summary>Which tasks escalate (default: call to confirm receipt, ask about next steps). Empty list: none.</summary>
+    /// <summary>Which tasks escalate (default: call to confirm receipt, ask about next steps, a proposal sent under the price floor). Empty list: none.</summary>
     public NotificationKind[]? EscalatedTasks { get; set; }
 
     [JsonIgnore]

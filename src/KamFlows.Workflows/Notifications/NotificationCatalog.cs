@@ -83,8 +83,12 @@ public static class NotificationCatalog
             new(NotificationKind.ProposalExpired, RecipientRole.Kam, true,
                 "The proposal expired: re-issue it or let it go.", Common(proposal)),
             new(NotificationKind.ProposalPriceApprovalRequired, RecipientRole.Head, true,
-                "Task for the head: the proposal's price is under the account's price floor.",
-                Common([.. proposal, ("price_floor", TemplateValue.OfMoney(140_000m, "EUR")), ("kam_name", T("Anna Virtanen")), ("discount_percent", TemplateValue.OfNumber(12.5m))])),
+                "Task for the head: a drafted proposal's price is under the account's price floor; decide before it goes to the client.",
+                Common(("proposal_id", T("P-1001")), ("proposal_total", TemplateValue.OfMoney(125_000m, "EUR")), ("price_floor", TemplateValue.OfMoney(140_000m, "EUR")),
+                    ("kam_name", T("Anna Virtanen")), ("discount_percent", TemplateValue.OfNumber(12.5m)))),
+            new(NotificationKind.ProposalSentUnderFloor, RecipientRole.Kam, true,
+                "Alert and task for the KAM: a proposal went to the client under the price floor without the head's approval.",
+                Common([.. proposal, ("price_floor", TemplateValue.OfMoney(140_000m, "EUR")), ("approval_state", T("not_requested"))])),
 
             new(NotificationKind.TenderMilestoneDue, RecipientRole.Kam, true,
                 "A tender-preparation milestone is due (T−270 … T).",
@@ -151,6 +155,18 @@ public static class NotificationCatalog
                 "Send the client a regular analysis (information-and-control bond) and keep them informed of achievements.",
                 Common(("last_analysis_on", D(2025, 12, 15)))),
 
+            new(NotificationKind.ComplaintReceived, RecipientRole.Kam, true,
+                "Task, the same business day: the client complained; contact them and resolve it by the resolution date.", Complaint()),
+            new(NotificationKind.ComplaintResolutionReminder, RecipientRole.Kam, true,
+                "The complaint is still open as its resolution date nears (default 2 business days before, and on the day).",
+                Complaint(("business_days_left", TemplateValue.OfNumber(2)))),
+            new(NotificationKind.ComplaintOverdue, RecipientRole.Head, true,
+                "For the head: a complaint is not resolved by its resolution date.",
+                Complaint(("kam_name", T("Anna Virtanen")), ("overdue_business_days", TemplateValue.OfNumber(1)))),
+            new(NotificationKind.ComplaintFollowUp, RecipientRole.Kam, true,
+                "Task after the resolution: follow up with the client (satisfied? any loss to make good?).",
+                Complaint(("resolved_on", D(2026, 3, 31)), ("resolution", T("Firmware updated on site")))),
+
             new(NotificationKind.TaskOverdueEscalation, RecipientRole.Head, true,
                 "A task is overdue by the escalation period: the head is told.",
                 Common(("task_kind", T(nameof(NotificationKind.ProposalCallToConfirmReceipt))), ("task_summary", T("Call to confirm receipt of proposal P-1001")),
@@ -183,6 +199,9 @@ public static class NotificationCatalog
         var missing = Enum.GetValues<NotificationKind>().Where(k => !all.ContainsKey(k)).ToList();
         return missing.Count == 0 ? all : throw new InvalidOperationException("NotificationCatalog lacks: " + string.Join(", ", missing));
     }
+
+    private static Dictionary<string, TemplateValue> Complaint(params (string Key, TemplateValue Value)[] more) =>
+        Common([("complaint_id", T("CP-1")), ("complaint_summary", T("Two units report wrong mileage")), ("opened_on", D(2026, 3, 27)), ("resolve_by", D(2026, 4, 3)), .. more]);
 
     private static Dictionary<string, TemplateValue> Row(string title, DateTimeOffset at) => new(StringComparer.Ordinal)
     {

@@ -17,6 +17,7 @@ public enum NotificationKind
     ProposalExpiryReminder,
     ProposalExpired,
     ProposalPriceApprovalRequired,
+    ProposalSentUnderFloor,
 
     // Tenders.
     TenderMilestoneDue,
@@ -43,6 +44,12 @@ public enum NotificationKind
     ConcentrationWarning,
     ValueBondRisk,
     InformationBondNudge,
+
+    // Complaints (issue 14).
+    ComplaintReceived,
+    ComplaintResolutionReminder,
+    ComplaintOverdue,
+    ComplaintFollowUp,
 
     // Escalation of overdue tasks.
     TaskOverdueEscalation,

@@ -48,6 +48,9 @@ public interface IAccountReader
     /// <summary>Null when the contact is unknown or erased.</summary>
     Task<ContactPersonalFacts?> GetPersonalFactsAsync(string accountId, string contactId, CancellationToken cancellationToken);
 
+    /// <summary>Every complaint of the account, open or resolved (reference and referral requests wait while one is open).</summary>
+    Task<IReadOnlyList<ComplaintFacts>> GetComplaintsAsync(string accountId, CancellationToken cancellationToken);
+
     /// <summary>
     /// Revenue reported (<c>kam.revenue.reported</c>) by every account for periods that overlap [<paramref name="periodStart"/>,
     /// <paramref name="periodEnd"/>], each with whether its account is a key account. The quarterly review computes the
@@ -62,6 +65,12 @@ public interface IAccountReader
     /// </summary>
     Task<decimal?> GetMarginPercentAsync(string accountId, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
         Task.FromResult<decimal?>(null);
+}
+
+/// <summary>One complaint of an account as intake stored it (kam.complaint.*): open while neither resolved nor closed.</summary>
+public sealed record ComplaintFacts(string ComplaintId, string? DeliveryId, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt)
+{
+    public bool IsOpen => ResolvedAt is null;
 }
 
 /// <summary>One revenue report of one account (inclusive dates), as <c>kam.revenue.reported</c> gave it.</summary>

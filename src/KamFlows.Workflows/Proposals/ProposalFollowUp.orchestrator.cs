@@ -1,10 +1,13 @@
 // Commercial proposal follow-up (DOMAIN.md "Commercial proposals", seed 001): send → no acknowledgement after one
 // business day → call task; acknowledged → ask next steps and urgency, remind until a meeting is agreed; prepare the
-// meeting; remind 7 and 1 business days before validity ends; expire on the date; a price under the floor is a task
-// for the head. Accepted, rejected or expired end it; a new version restarts it.
+// meeting; remind 7 and 1 business days before validity ends; expire on the date. Price floor (seed 000) before the
+// client sees the price: a drafted price under the floor is the head's approval task; a proposal sent under the floor
+// without that approval alerts the KAM at once, and the head only if the KAM's task stays open. Accepted, rejected,
+// expired, or its deal won or lost (the sale cycle sends that event here) end it; a new version restarts it.
 using KamFlows.Domain.Accounts;
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
+using KamFlows.Domain.Sales;
 using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Notifications;
 using NodaTime;
@@ -19,12 +22,19 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
     internal const string NextSteps = "next-steps";
     internal const string Expired = "expired";
     internal const string Price = "price";
+    internal const string SentUnderFloor = "sent-under-floor";
+    internal const string PriceDeclinedOccurrence = "price-declined";
 
-    protected override bool IsStarted(ProposalState state) => state.SentAt is not null;
+    protected override bool IsStarted(ProposalState state) => state.SentAt is not null || state.DraftedAt is not null;
 
     protected override EventDisposition Apply(ProposalState state, CanonicalEvent canonicalEvent, WorkflowRun run)
     {
         var at = canonicalEvent.Time.ToDateTimeOffset();
+        if (DealOutcome(state, canonicalEvent.Data) is { } dealOutcome)
+        {
+            return CloseWithDeal(state, dealOutcome, canonicalEvent, run);
+        }
+
         var proposalId = ProposalIdOf(canonicalEvent.Data);
         if (proposalId is null || !state.Key.EndsWith(":" + proposalId, StringComparison.Ordinal))
         {
@@ -34,14 +44,21 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         switch (canonicalEvent.Data)
         {
             case ProposalSent d:
-                return Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles);
+                state.OpportunityId ??= d.OpportunityId;
+                return Sent(state, Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles), run);
             case ProposalRevised d:
-                return Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles);
+                return Sent(state, Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles), run);
+            case ProposalDrafted d:
+                return Drafted(state, d, at);
+            case ProposalPriceApproved d:
+                return Decide(state, d.Version, ProposalStatuses.PriceApproved, canonicalEvent);
+            case ProposalPriceDeclined d:
+                return Decide(state, d.Version, ProposalStatuses.PriceDeclined, canonicalEvent);
         }
 
-        if (!IsStarted(state))
+        if (state.SentAt is null)
         {
-            return EventDisposition.Held;
+            return EventDisposition.Held; // About a proposal the client has not been sent yet (or not known yet): kept until it is.
         }
 
         switch (canonicalEvent.Data)
@@ -96,8 +113,100 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         ProposalRejected d => d.ProposalId,
         MeetingLogged d => d.ProposalId,
         ContractSigned d => d.ProposalId,
+        ProposalDrafted d => d.ProposalId,
+        ProposalPriceApproved d => d.ProposalId,
+        ProposalPriceDeclined d => d.ProposalId,
         _ => null,
     };
+
+    /// <summary>The deal's outcome, when the event won or lost this proposal's deal (forwarded by the sale cycle): accepted or lost.</summary>
+    private static string? DealOutcome(ProposalState state, ICanonicalEventData data)
+    {
+        if (state.OpportunityId is not { } deal)
+        {
+            return null;
+        }
+
+        var (opportunityId, stage) = data switch
+        {
+            OpportunityStageChanged d => (d.OpportunityId, (OpportunityStage?)d.Stage),
+            OpportunityUpserted d => (d.OpportunityId, d.Stage),
+            ContractSigned d when d.ProposalId is null => (d.OpportunityId, OpportunityStage.Won),
+            _ => (null, null),
+        };
+        return opportunityId != deal ? null
+            : stage == OpportunityStage.Won ? ProposalStatuses.Accepted
+            : stage == OpportunityStage.Lost ? ProposalStatuses.Lost
+            : null;
+    }
+
+    private static EventDisposition CloseWithDeal(ProposalState state, string status, CanonicalEvent e, WorkflowRun run)
+    {
+        if (state.Status is ProposalStatuses.Accepted or ProposalStatuses.Rejected or ProposalStatuses.Lost)
+        {
+            return EventDisposition.Ignored; // The client's own answer stands.
+        }
+
+        state.Status = status; // Also after expiry: the deal's outcome is the truth about this proposal.
+        state.ClosedAt = run.Now;
+        state.Remember($"{Iso(e.Time.Date)} deal {(status == ProposalStatuses.Accepted ? "won" : "lost")}");
+        return EventDisposition.Applied;
+    }
+
+    private static EventDisposition Drafted(ProposalState state, ProposalDrafted d, DateTimeOffset at)
+    {
+        if (d.Version < state.Version || (d.Version == state.Version && state.SentAt is not null) || d.Version < state.DraftVersion
+            || (d.Version == state.DraftVersion && state.DraftedAt is not null && state.DraftTotal == d.Total.Amount))
+        {
+            return EventDisposition.Ignored; // An older version, one already sent, or the same draft again.
+        }
+
+        state.OpportunityId ??= d.OpportunityId;
+        state.DraftVersion = d.Version;
+        state.DraftedAt = at;
+        state.DraftTotal = d.Total.Amount;
+        state.DraftCurrency = d.Total.Currency.Code;
+        state.DraftDiscountPercent = d.DiscountPercent;
+        state.PriceDecisions.Remove(d.Version); // A new price for the version: any earlier decision was about another price.
+        return EventDisposition.Applied;
+    }
+
+    private static EventDisposition Decide(ProposalState state, int version, string decision, CanonicalEvent e)
+    {
+        if (state.PriceDecisions.GetValueOrDefault(version) == decision)
+        {
+            return EventDisposition.Ignored;
+        }
+
+        state.PriceDecisions[version] = decision;
+        state.Remember($"{Iso(e.Time.Date)} price of v{version.ToString(System.Globalization.CultureInfo.InvariantCulture)} {decision} by the head");
+        return EventDisposition.Applied;
+    }
+
+    /// <summary>
+    /// After the first send of an instance started by a draft, events held until then (an acknowledgement overtaking the
+    /// sent event) are applied: the engine does so only when an instance starts, and the draft started this one.
+    /// </summary>
+    private EventDisposition Sent(ProposalState state, EventDisposition disposition, WorkflowRun run)
+    {
+        if (disposition != EventDisposition.Applied || state.Held.Count == 0)
+        {
+            return disposition;
+        }
+
+        var held = state.Held.ToList();
+        state.Held.Clear();
+        foreach (var h in held)
+        {
+            var again = CanonicalEventParser.Parse(h.Json);
+            if (again.IsValid && Apply(state, again.Event, run) == EventDisposition.Held)
+            {
+                state.Held.Add(h);
+            }
+        }
+
+        return disposition;
+    }
 
     private static EventDisposition Start(ProposalState state, int version, DateTimeOffset at, LocalDate sentOn, Domain.Common.Money total, LocalDate validUntil,
         decimal? discount, IEnumerable<Domain.Contacts.DmuRole> roles)
@@ -131,7 +240,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
             return EventDisposition.Ignored; // About another version than the one being followed.
         }
 
-        if (state.Status is ProposalStatuses.Accepted or ProposalStatuses.Rejected)
+        if (state.Status is ProposalStatuses.Accepted or ProposalStatuses.Rejected or ProposalStatuses.Lost)
         {
             return EventDisposition.Ignored;
         }
@@ -144,6 +253,21 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
 
     protected override IEnumerable<PlanItem> Plan(ProposalState state, WorkflowRun run)
     {
+        if (state.IsClosed && state.SentAt is null)
+        {
+            yield break; // A draft whose deal was won or lost: nothing to approve any more.
+        }
+
+        foreach (var item in PriceFloor.Plan(state, run))
+        {
+            yield return item;
+        }
+
+        if (state.IsClosed || state.SentAt is null)
+        {
+            yield break;
+        }
+
         var options = run.Options.ProposalFollowUp;
         var kam = run.Kam;
         var profile = run.Profile!;
@@ -151,32 +275,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         var v = "v" + state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sent = state.SentAt!.Value;
         var validUntil = state.ValidUntil.ToLocalDate();
-        var fields = Of(
-            ("proposal_id", Text(id)),
-            ("proposal_total", Money(state.Total, state.Currency)),
-            ("valid_until", Date(state.ValidUntil)),
-            ("sent_on", Date(kam.DateOf(sent))));
-
-        if (PriceFloorCheck(profile.PriceFloor, profile.Currency, state).RequiresApproval())
-        {
-            yield return new PlanItem
-            {
-                Id = Id(state.Key, NotificationKind.ProposalPriceApprovalRequired, v, Price),
-                Kind = NotificationKind.ProposalPriceApprovalRequired,
-                Audience = RecipientRole.Head,
-                DueAt = run.Head.NextBusinessMoment(sent),
-                Title = $"Approve the price of proposal {id} {v} for {profile.Name}: under the account's floor",
-                IsTask = true,
-                Fields = fields.With(
-                    ("price_floor", Money(profile.PriceFloor ?? 0m, profile.Currency)),
-                    ("discount_percent", Number(state.DiscountPercent ?? 0m))),
-            };
-        }
-
-        if (state.IsClosed)
-        {
-            yield break;
-        }
+        var fields = Fields(state, run);
 
         var expiresNotice = kam.OnOrAfter(validUntil.PlusDays(1));
         if (state.AcknowledgedAt is null)
@@ -288,11 +387,22 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         };
     }
 
+    /// <summary>The fields every proposal notification carries, for the version sent.</summary>
+    internal static Dictionary<string, Notifications.TemplateValue> Fields(ProposalState state, WorkflowRun run)
+    {
+        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        return Of(
+            ("proposal_id", Text(id)),
+            ("proposal_total", Money(state.Total, state.Currency)),
+            ("valid_until", Date(state.ValidUntil)),
+            ("sent_on", Date(run.Kam.DateOf(state.SentAt!.Value))));
+    }
+
     /// <summary>The price check of seed 000: under the floor, or in another currency than the floor, needs the head's approval.</summary>
-    internal static PriceFloorVerdict PriceFloorCheck(decimal? floor, string accountCurrency, ProposalState state) =>
+    internal static PriceFloorVerdict PriceFloorCheck(decimal? floor, string accountCurrency, string currency, decimal total) =>
         floor is not { } f ? PriceFloorVerdict.NoFloorSet
-        : !string.Equals(state.Currency, accountCurrency, StringComparison.Ordinal) ? PriceFloorVerdict.CurrencyMismatch
-        : state.Total < f ? PriceFloorVerdict.BelowFloor
+        : !string.Equals(currency, accountCurrency, StringComparison.Ordinal) ? PriceFloorVerdict.CurrencyMismatch
+        : total < f ? PriceFloorVerdict.BelowFloor
         : PriceFloorVerdict.AtOrAboveFloor;
 
     protected override void OnFired(ProposalState state, PlanItem item, FiredAction fired, WorkflowRun run)
@@ -306,6 +416,11 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
 
     protected override bool IsTaskOpen(ProposalState state, string id, FiredAction task)
     {
+        if (PriceFloor.IsTaskOpen(state, id, task) is { } priceTask)
+        {
+            return priceTask;
+        }
+
         var current = $"{state.Key}|{task.Kind}|v{state.Version}|";
         if (!id.StartsWith(current, StringComparison.Ordinal))
         {
@@ -314,7 +429,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
 
         if (state.IsClosed)
         {
-            return false; // The head's approval too: an accepted, rejected or expired proposal needs no decision any more.
+            return false; // An accepted, rejected, expired or lost proposal needs nothing any more.
         }
 
         return id.EndsWith("|" + Call, StringComparison.Ordinal)
@@ -322,9 +437,12 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
             : id.EndsWith("|" + NextSteps, StringComparison.Ordinal) && state.MeetingAt is null && state.MeetingHeldAt is null;
     }
 
-    protected override string? Finished(ProposalState state, WorkflowRun run) =>
-        state.IsClosed && state.ClosedAt is { } closed && run.Now >= closed.AddDays(run.Options.ProposalFollowUp.RevisionWaitDays) ? state.Status : null;
+    protected override string? Finished(ProposalState state, WorkflowRun run) => NextDeadline(state, run) is { } end && run.Now >= end
+        ? (state.SentAt is null && !state.IsClosed ? "draft-never-sent" : state.Status)
+        : null;
 
     protected override DateTimeOffset? NextDeadline(ProposalState state, WorkflowRun run) =>
-        state.IsClosed && state.ClosedAt is { } closed ? closed.AddDays(run.Options.ProposalFollowUp.RevisionWaitDays) : null;
+        state.IsClosed && state.ClosedAt is { } closed ? closed.AddDays(run.Options.ProposalFollowUp.RevisionWaitDays)
+        : state.SentAt is null && state.DraftedAt is { } drafted ? drafted.AddDays(run.Options.ProposalFollowUp.DraftWaitDays)
+        : null;
 }

@@ -32,8 +32,12 @@ public sealed class ProposalFollowUpOptions
     /// <summary>After acceptance, rejection or expiry the instance still waits this many days for a new version, which restarts the follow-up.</summary>
     public int RevisionWaitDays { get; set; } = 30;
 
+    /// <summary>A proposal drafted (kam.proposal.drafted) but never sent: the instance ends this many days after the draft.</summary>
+    public int DraftWaitDays { get; set; } = 60;
+
     internal void Validate(OptionErrors e)
     {
+        e.AtLeast(nameof(DraftWaitDays), DraftWaitDays, 1);
         e.AtLeast(nameof(CallAfterBusinessDays), CallAfterBusinessDays, 1);
         e.AtLeast(nameof(MeetingReminderFirstBusinessDays), MeetingReminderFirstBusinessDays, 1);
         e.AtLeast(nameof(MeetingReminderEveryBusinessDays), MeetingReminderEveryBusinessDays, 1);

@@ -1,11 +1,16 @@
 // Reference letters (DOMAIN.md "After the contract", seed 001): a delivery done on time and meeting expectations,
 // a settling period with no open complaint → the KAM is asked to request a letter (or the client contact gets the
 // request when the account allows it), a follow-up while none arrives, the letter recorded, then a referral request.
+// No request, follow-up or referral while any complaint of the account is open (issue 14): complaints about this
+// delivery arrive as events; the account's others are read (ReadAccountComplaints) right before each request is due,
+// and again every business day while one is open. A complaint opened after asking pauses the follow-ups, which count
+// again from its resolution.
 using System.Globalization;
 using KamFlows.Domain.Events.Data;
 using KamFlows.Domain.Sales;
 using KamFlows.Domain.Events;
 using KamFlows.Workflows.Common;
+using KamFlows.Workflows.Ports;
 using KamFlows.Workflows.Notifications;
 using static KamFlows.Workflows.Common.TemplateFields;
 
@@ -16,6 +21,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
 {
     internal const string Ask = "ask";
     internal const string Referral = "referral";
+    internal const string ComplaintsCheck = "complaints-check";
 
     protected override bool IsStarted(ReferenceLetterState state) => state.CompletedAt is not null;
 
@@ -47,6 +53,11 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
                 }
 
                 state.OpenComplaints.Add(d.ComplaintId);
+                if (state.AskedAt is not null && state.LetterReceivedAt is null)
+                {
+                    state.PausedSince ??= at;
+                }
+
                 return EventDisposition.Applied;
             case ComplaintResolved d when d.DeliveryId is { } id && Matches(state, id):
                 if (!IsStarted(state))
@@ -60,6 +71,16 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
                 }
 
                 state.LastComplaintResolvedAt = state.LastComplaintResolvedAt is { } r && r > at ? r : at;
+                Resume(state, at);
+                return EventDisposition.Applied;
+            case ComplaintClosed d when d.DeliveryId is { } id && Matches(state, id):
+                if (!IsStarted(state) || !state.OpenComplaints.Remove(d.ComplaintId))
+                {
+                    return IsStarted(state) ? EventDisposition.Ignored : EventDisposition.Held;
+                }
+
+                state.LastComplaintResolvedAt = state.LastComplaintResolvedAt is { } r2 && r2 > at ? r2 : at;
+                Resume(state, at);
                 return EventDisposition.Applied;
             case ReferenceReceived d when d.DeliveryId is { } id && Matches(state, id):
                 if (!IsStarted(state))
@@ -90,6 +111,71 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
 
     private static bool Eligible(ReferenceLetterState state) => state.OnTime && state.ExpectationsMet;
 
+    /// <summary>No complaint open any more (of the delivery, nor of the account at the last read): paused follow-ups count from now.</summary>
+    private static void Resume(ReferenceLetterState state, DateTimeOffset at)
+    {
+        if (state.PausedSince is not null && state.OpenComplaints.Count == 0 && state.AccountOpenComplaints.Count == 0)
+        {
+            state.PausedSince = null;
+            state.ResumedAt = at;
+        }
+    }
+
+    /// <summary>
+    /// A request to the client (or the KAM's task to make one) goes out only with no complaint of the account open: the
+    /// account's complaints are read at its due time first; while one is open they are read again each business day.
+    /// </summary>
+    private static IEnumerable<PlanItem> WhenNoComplaintOpen(ReferenceLetterState state, WorkflowRun run, PlanItem request)
+    {
+        if (state.OpenComplaints.Count > 0)
+        {
+            yield break; // About this delivery: its resolution (an event) lets the request go.
+        }
+
+        if (state.ComplaintsCheckedAt is not { } checkedAt || checkedAt < request.DueAt - OnTimeTolerance)
+        {
+            yield return Check(state, request.DueAt);
+        }
+        else if (state.AccountOpenComplaints.Count > 0)
+        {
+            yield return Check(state, run.Kam.BusinessDaysAfter(checkedAt, 1));
+        }
+        else
+        {
+            yield return request;
+        }
+    }
+
+    private static PlanItem Check(ReferenceLetterState state, DateTimeOffset due) => new()
+    {
+        Id = string.Join('|', state.Key, ComplaintsCheck, Stamp(due)),
+        Internal = ComplaintsCheck,
+        DueAt = due,
+        Title = "Read the account's open complaints",
+        Projected = false,
+    };
+
+    protected override async Task<string> RunInternalAsync(ReferenceLetterState state, PlanItem item, DateTimeOffset sendAt, WorkflowRun run)
+    {
+        var complaints = await CallAsync(state, run, ActivityNames.ReadAccountComplaints, state.AccountId, (IReadOnlyList<ComplaintFacts>?)null).ConfigureAwait(true);
+        state.ComplaintsCheckedAt = run.Now;
+        if (complaints is null)
+        {
+            state.AccountOpenComplaints = ["(unknown: the account's complaints could not be read)"]; // Asking during an open complaint is worse than asking a day later.
+            return FiredOutcomes.Failed;
+        }
+
+        state.AccountOpenComplaints = [.. complaints.Where(c => c.IsOpen).Select(c => c.ComplaintId).Order(StringComparer.Ordinal)];
+        state.AccountComplaintResolvedAt = complaints.Where(c => c.ResolvedAt is not null).Select(c => c.ResolvedAt).Max();
+        if (state.AccountOpenComplaints.Count > 0 && state.AskedAt is not null && state.LetterReceivedAt is null)
+        {
+            state.PausedSince ??= run.Now;
+        }
+
+        Resume(state, run.Now);
+        return FiredOutcomes.Done;
+    }
+
     protected override IEnumerable<PlanItem> Plan(ReferenceLetterState state, WorkflowRun run)
     {
         if (!Eligible(state))
@@ -104,13 +190,12 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
         var description = state.Description ?? $"Delivery {id}";
         var fields = Of(("delivery_id", Text(id)), ("delivery_description", Text(description)));
 
-        if (state.LetterReceivedAt is null && state.AskedAt is null && state.OpenComplaints.Count == 0)
+        if (state.LetterReceivedAt is null && state.AskedAt is null)
         {
-            var settledFrom = state.LastComplaintResolvedAt is { } resolved && resolved > state.CompletedAt!.Value ? resolved : state.CompletedAt!.Value;
+            var settledFrom = Latest(state.CompletedAt!.Value, state.LastComplaintResolvedAt, state.AccountComplaintResolvedAt);
             var due = kam.OnOrAfter(kam.DateOf(settledFrom).PlusDays(options.SettlingDays));
-            if (profile.AllowsDirectReferenceRequests && !state.ClientRequestImpossible)
-            {
-                yield return new PlanItem
+            PlanItem request = profile.AllowsDirectReferenceRequests && !state.ClientRequestImpossible
+                ? new PlanItem
                 {
                     Id = Id(state.Key, NotificationKind.ReferenceLetterRequestToClient, Ask),
                     Kind = NotificationKind.ReferenceLetterRequestToClient,
@@ -118,11 +203,8 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
                     DueAt = due,
                     Title = $"Reference letter request to {profile.Name} for {description}",
                     Fields = fields,
-                };
-            }
-            else
-            {
-                yield return new PlanItem
+                }
+                : new PlanItem
                 {
                     Id = Id(state.Key, NotificationKind.ReferenceLetterAsk, Ask),
                     Kind = NotificationKind.ReferenceLetterAsk,
@@ -131,28 +213,41 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
                     IsTask = true,
                     Fields = fields.With(("completed_on", Date(kam.DateOf(state.CompletedAt!.Value)))),
                 };
+            foreach (var item in WhenNoComplaintOpen(state, run, request))
+            {
+                yield return item;
             }
         }
 
         if (state.AskedAt is { } asked && state.LetterReceivedAt is null)
         {
-            for (var i = 1; i <= options.MaxFollowUps; i++)
+            // The next follow-up counts from the ask, the last follow-up, or the end of a pause, whichever is latest.
+            var followUps = Enumerable.Range(1, options.MaxFollowUps)
+                .Select(i => Id(state.Key, NotificationKind.ReferenceLetterFollowUp, "follow-up-" + i.ToString(CultureInfo.InvariantCulture))).ToList();
+            var done = followUps.Count(state.WasFired);
+            if (done < followUps.Count)
             {
-                yield return new PlanItem
+                var last = done == 0 ? (DateTimeOffset?)null : state.Fired[followUps[done - 1]].At;
+                var from = Latest(asked, state.ResumedAt, last);
+                var followUp = new PlanItem
                 {
-                    Id = Id(state.Key, NotificationKind.ReferenceLetterFollowUp, "follow-up-" + i.ToString(CultureInfo.InvariantCulture)),
+                    Id = followUps[done],
                     Kind = NotificationKind.ReferenceLetterFollowUp,
-                    DueAt = kam.BusinessDaysAfter(asked, options.FollowUpBusinessDays * i),
+                    DueAt = kam.BusinessDaysAfter(from, options.FollowUpBusinessDays),
                     Title = $"No reference letter yet from {profile.Name} for {description}: follow up",
                     SkipWhenLateAfter = run.ReminderGrace,
                     Fields = fields.With(("asked_on", Date(kam.DateOf(asked)))),
                 };
+                foreach (var item in WhenNoComplaintOpen(state, run, followUp))
+                {
+                    yield return item;
+                }
             }
         }
 
         if (state.LetterReceivedAt is { } letter && state.ReferralReceivedAt is null)
         {
-            yield return new PlanItem
+            var referral = new PlanItem
             {
                 Id = Id(state.Key, NotificationKind.ReferralRequest, Referral),
                 Kind = NotificationKind.ReferralRequest,
@@ -160,8 +255,15 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
                 Title = $"Ask {profile.Name} to recommend colleagues and partners",
                 Fields = fields,
             };
+            foreach (var item in WhenNoComplaintOpen(state, run, referral))
+            {
+                yield return item;
+            }
         }
     }
+
+    private static DateTimeOffset Latest(DateTimeOffset first, params DateTimeOffset?[] others) =>
+        others.Where(o => o is not null).Select(o => o!.Value).Append(first).Max();
 
     protected override void OnFired(ReferenceLetterState state, PlanItem item, FiredAction fired, WorkflowRun run)
     {
@@ -191,9 +293,12 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
             return state.ReferralReceivedAt is not null || state.WasFired(Id(state.Key, NotificationKind.ReferralRequest, Referral)) ? "letter-received" : null;
         }
 
-        return state.AskedAt is { } asked && run.Now >= asked.AddDays(run.Options.ReferenceLetter.GiveUpDays) ? "no-letter" : null;
+        return NextDeadline(state, run) is { } end && run.Now >= end ? "no-letter" : null;
     }
 
+    /// <summary>No letter this long after asking (or after follow-ups resumed from a complaint's pause): the workflow ends.</summary>
     protected override DateTimeOffset? NextDeadline(ReferenceLetterState state, WorkflowRun run) =>
-        state.AskedAt is { } asked && state.LetterReceivedAt is null ? asked.AddDays(run.Options.ReferenceLetter.GiveUpDays) : null;
+        state.AskedAt is { } asked && state.LetterReceivedAt is null && state.PausedSince is null
+            ? Latest(asked, state.ResumedAt).AddDays(run.Options.ReferenceLetter.GiveUpDays)
+            : null;
 }

@@ -30,4 +30,19 @@ public sealed class ReferenceLetterState : WorkflowState
     public string? LetterUrl { get; set; }
 
     public DateTimeOffset? ReferralReceivedAt { get; set; }
+
+    /// <summary>When the account's complaints were last read (before any request goes out).</summary>
+    public DateTimeOffset? ComplaintsCheckedAt { get; set; }
+
+    /// <summary>Open complaints of the whole account at the last read; the read failing counts as open ("unknown").</summary>
+    public List<string> AccountOpenComplaints { get; set; } = [];
+
+    /// <summary>The latest resolution of any complaint of the account at the last read.</summary>
+    public DateTimeOffset? AccountComplaintResolvedAt { get; set; }
+
+    /// <summary>A complaint opened after the letter was asked for: follow-ups paused since then.</summary>
+    public DateTimeOffset? PausedSince { get; set; }
+
+    /// <summary>Follow-ups resumed (the complaints that paused them were resolved): they count from here.</summary>
+    public DateTimeOffset? ResumedAt { get; set; }
 }

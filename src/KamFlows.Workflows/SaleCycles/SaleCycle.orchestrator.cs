@@ -1,6 +1,9 @@
 // Long sale cycles (DOMAIN.md, seed 000): stage age and meeting cadence, never call counts. The KAM is reminded of
-// the next meaningful step (agreed at a meeting, or the stage's usual one when the cadence lapses); no stage change or
-// meeting for the stall period alerts the KAM, and the head when it lasts. Won or lost ends it.
+// the next meaningful step (agreed at a meeting, or the stage's usual one when the cadence lapses). A deal is stalled
+// only against its own pace: no stage change or meeting for its threshold (the longer of StallDays and 1.5 × its median
+// gap between meetings), counted from its last progress or, when a next step was agreed, from that step's date. The
+// KAM is alerted; the head only when that alert went unanswered and no next step exists. Won or lost ends it, and the
+// deal's proposals are told (an event sent to each), so nothing about the deal fires afterwards.
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
 using KamFlows.Domain.Sales;
@@ -14,6 +17,8 @@ namespace KamFlows.Workflows.SaleCycles;
 /// <summary>One instance per opportunity (<c>opportunity:{id}</c>).</summary>
 public sealed class SaleCycle : KamWorkflow<SaleCycleState>
 {
+    internal const string TellProposals = "tell-proposals";
+
     protected override bool IsStarted(SaleCycleState state) => state.Name is not null;
 
     protected override EventDisposition Apply(SaleCycleState state, CanonicalEvent canonicalEvent, WorkflowRun run)
@@ -24,22 +29,25 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
             case OpportunityUpserted d when Matches(state, d.OpportunityId):
                 var started = IsStarted(state);
                 state.Name = d.Name;
+                state.ExpectedCloseDate = d.ExpectedCloseDate?.ToDateOnly() ?? state.ExpectedCloseDate;
                 if (!started)
                 {
+                    state.OpenedAt = at;
                     state.Stage = WireName.Of(d.Stage);
                     state.StageEnteredAt = at;
                     state.Closed = d.Stage.IsClosed();
+                    RememberClosing(state, canonicalEvent);
                     return EventDisposition.Applied;
                 }
 
-                return ChangeStage(state, d.Stage, at) ? EventDisposition.Applied : EventDisposition.Ignored;
+                return ChangeStage(state, d.Stage, at, canonicalEvent) ? EventDisposition.Applied : EventDisposition.Ignored;
             case OpportunityStageChanged d when Matches(state, d.OpportunityId):
                 if (!IsStarted(state))
                 {
                     return EventDisposition.Held;
                 }
 
-                return ChangeStage(state, d.Stage, at) ? EventDisposition.Applied : EventDisposition.Ignored;
+                return ChangeStage(state, d.Stage, at, canonicalEvent) ? EventDisposition.Applied : EventDisposition.Ignored;
             case MeetingLogged d when d.OpportunityId is { } oid && Matches(state, oid):
                 if (!IsStarted(state))
                 {
@@ -48,6 +56,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
 
                 var heldAt = d.HeldAt.ToDateTimeOffset();
                 state.Meetings++;
+                state.MeetingsHeld[d.MeetingId] = heldAt;
                 if (state.LastMeetingAt is { } last && last >= heldAt)
                 {
                     return EventDisposition.Applied; // An older meeting logged late: counted, but it does not move the cadence back.
@@ -68,7 +77,11 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
                     return EventDisposition.Held;
                 }
 
-                return ChangeStage(state, OpportunityStage.Won, at) ? EventDisposition.Applied : EventDisposition.Ignored;
+                return ChangeStage(state, OpportunityStage.Won, at, canonicalEvent) ? EventDisposition.Applied : EventDisposition.Ignored;
+            case ProposalSent d when d.OpportunityId is { } oid && Matches(state, oid):
+                return RememberProposal(state, d.ProposalId);
+            case ProposalDrafted d when d.OpportunityId is { } oid && Matches(state, oid):
+                return RememberProposal(state, d.ProposalId);
             default:
                 return EventDisposition.Ignored; // Proposals and tenders of the deal are followed by their own workflows.
         }
@@ -76,7 +89,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
 
     private static bool Matches(SaleCycleState state, string opportunityId) => state.Key.EndsWith(":" + opportunityId, StringComparison.Ordinal);
 
-    private static bool ChangeStage(SaleCycleState state, OpportunityStage stage, DateTimeOffset at)
+    private static bool ChangeStage(SaleCycleState state, OpportunityStage stage, DateTimeOffset at, CanonicalEvent canonicalEvent)
     {
         var wire = WireName.Of(stage);
         if (wire == state.Stage || state.Closed)
@@ -87,13 +100,46 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         state.Stage = wire;
         state.StageEnteredAt = at;
         state.Closed = stage.IsClosed();
+        RememberClosing(state, canonicalEvent);
         return true;
+    }
+
+    /// <summary>The event that won or lost the deal is what its proposals receive: they apply it as any canonical event.</summary>
+    private static void RememberClosing(SaleCycleState state, CanonicalEvent canonicalEvent)
+    {
+        if (state.Closed)
+        {
+            state.ClosingEventJson = CanonicalEventJson.Serialize(canonicalEvent);
+        }
+    }
+
+    private static EventDisposition RememberProposal(SaleCycleState state, string proposalId)
+    {
+        if (state.Proposals.Contains(proposalId))
+        {
+            return EventDisposition.Ignored;
+        }
+
+        state.Proposals.Add(proposalId);
+        return EventDisposition.Applied;
     }
 
     protected override IEnumerable<PlanItem> Plan(SaleCycleState state, WorkflowRun run)
     {
         if (state.Closed)
         {
+            if (state.Proposals.Count > 0 && state.ClosingEventJson is not null)
+            {
+                yield return new PlanItem
+                {
+                    Id = string.Join('|', state.Key, TellProposals, state.Stage),
+                    Internal = TellProposals,
+                    DueAt = state.StageEnteredAt,
+                    Title = $"Tell the proposals of {state.Name} that the deal is {state.Stage}",
+                    Projected = false,
+                };
+            }
+
             yield break;
         }
 
@@ -127,7 +173,10 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         var cadenceDue = kam.OnOrAfter(cadenceDate);
         yield return NextStep(state, kam, fields, "cadence-" + since, cadenceDue, suggested, kam.DateOf(cadenceDue), stageDate, run);
 
-        var stalledDate = progressDate.PlusDays(options.StallDays);
+        // Stalled against the deal's own pace, and never while an agreed next step is ahead (nor within the threshold after it).
+        var threshold = StallThresholdDays(state, options);
+        var onTrackUntil = agreed is { } step && step > progressDate ? step : progressDate;
+        var stalledDate = onTrackUntil.PlusDays(threshold);
         var stallId = Id(state.Key, NotificationKind.DealStalled, since);
         var lastMeetingOn = Date(state.LastMeetingAt is { } lm ? kam.DateOf(lm) : progressDate);
         var stalledDue = kam.OnOrAfter(stalledDate);
@@ -142,9 +191,12 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
                 ("last_meeting_on", lastMeetingOn)),
         };
 
-        if (state.WasDelivered(stallId))
+        // The head hears of it only when the KAM's alert went unanswered: no progress since (a meeting or a stage change
+        // changes `since`, so this item is gone) and no next step agreed that is still ahead.
+        var escalationDue = run.Head.OnOrAfter(stalledDate.PlusDays(options.StallEscalationDays));
+        var stepAhead = agreed is { } a2 && a2 >= run.Head.DateOf(escalationDue);
+        if (state.WasDelivered(stallId) && !stepAhead)
         {
-            var escalationDue = run.Head.OnOrAfter(stalledDate.PlusDays(options.StallEscalationDays));
             yield return new PlanItem
             {
                 Id = Id(state.Key, NotificationKind.DealStalledEscalation, since),
@@ -155,6 +207,33 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
                 Fields = fields.With(("days_without_progress", Number(Period.DaysBetween(progressDate, run.Head.DateOf(escalationDue))))),
             };
         }
+    }
+
+    /// <summary>
+    /// Days without progress after which the deal is stalled: the longer of <see cref="SaleCycleOptions.StallDays"/> and
+    /// <see cref="SaleCycleOptions.StallCadenceFactor"/> × the deal's median gap between meetings. Before it has two
+    /// meetings, the gap is estimated from its expected close date (<see cref="SaleCycleOptions.ExpectedMeetingsPerCycle"/>).
+    /// </summary>
+    internal static int StallThresholdDays(SaleCycleState state, SaleCycleOptions options)
+    {
+        var dates = state.MeetingsHeld.Values.Select(m => DateOnly.FromDateTime(m.UtcDateTime)).Distinct().Order().ToList();
+        var gaps = dates.Zip(dates.Skip(1), (a, b) => (decimal)(b.DayNumber - a.DayNumber)).Order().ToList();
+        decimal? cadence = gaps.Count > 0
+            ? (gaps.Count % 2 == 1 ? gaps[gaps.Count / 2] : (gaps[(gaps.Count / 2) - 1] + gaps[gaps.Count / 2]) / 2m)
+            : EstimatedGapDays(state, options);
+        var adapted = cadence is { } c ? (int)Math.Ceiling(c * options.StallCadenceFactor) : 0;
+        return Math.Max(options.StallDays, adapted);
+    }
+
+    private static decimal? EstimatedGapDays(SaleCycleState state, SaleCycleOptions options)
+    {
+        if (options.ExpectedMeetingsPerCycle == 0 || state.ExpectedCloseDate is not { } close || state.OpenedAt is not { } opened)
+        {
+            return null;
+        }
+
+        var days = close.DayNumber - DateOnly.FromDateTime(opened.UtcDateTime).DayNumber;
+        return days > 0 ? days / (decimal)options.ExpectedMeetingsPerCycle : null;
     }
 
     private static PlanItem NextStep(SaleCycleState state, RecipientCalendar kam, IReadOnlyDictionary<string, TemplateValue> fields, string occurrence,
@@ -171,5 +250,17 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
                 ("days_in_stage", Number(Math.Max(0, Period.DaysBetween(stageDate, kam.DateOf(due)))))),
         };
 
-    protected override string? Finished(SaleCycleState state, WorkflowRun run) => state.Closed ? state.Stage : null;
+    protected override Task<string> RunInternalAsync(SaleCycleState state, PlanItem item, DateTimeOffset sendAt, WorkflowRun run)
+    {
+        // A proposal's instance that has ended (or never started) drops the event: nothing to tell it.
+        foreach (var proposalId in state.Proposals)
+        {
+            run.Context.SendEvent(BusinessKey.Proposal(proposalId).ToString(), WorkflowCatalog.CanonicalEventName, state.ClosingEventJson!);
+        }
+
+        return Task.FromResult(FiredOutcomes.Done);
+    }
+
+    protected override string? Finished(SaleCycleState state, WorkflowRun run) =>
+        state.Closed && (state.Proposals.Count == 0 || state.ClosingEventJson is null || state.WasFired(string.Join('|', state.Key, TellProposals, state.Stage))) ? state.Stage : null;
 }

@@ -18,6 +18,18 @@ public sealed class SaleCycleOptions
     /// <summary>No stage change or meeting for this many days: the deal is stalled and the KAM is alerted.</summary>
     public int StallDays { get; set; } = 45;
 
+    /// <summary>
+    /// The stall threshold follows the deal's own pace: at least <see cref="StallDays"/>, and this many times its median
+    /// gap between meetings (a three-year deal that meets quarterly is not stalled after 45 days).
+    /// </summary>
+    public decimal StallCadenceFactor { get; set; } = 1.5m;
+
+    /// <summary>
+    /// Until a deal has two meetings, its pace is estimated from its expected close date: the time to it divided by this
+    /// many meetings (seed 000: a long cycle takes 10–15 meetings). 0: no estimate, <see cref="StallDays"/> alone.
+    /// </summary>
+    public int ExpectedMeetingsPerCycle { get; set; } = 12;
+
     /// <summary>Still stalled this many days after the KAM's alert: the head is told.</summary>
     public int StallEscalationDays { get; set; } = 14;
 
@@ -37,6 +49,8 @@ public sealed class SaleCycleOptions
     {
         e.AtLeast(nameof(StallDays), StallDays, 1);
         e.AtLeast(nameof(StallEscalationDays), StallEscalationDays, 1);
+        e.AtLeast(nameof(ExpectedMeetingsPerCycle), ExpectedMeetingsPerCycle, 0);
+        e.Between(nameof(StallCadenceFactor), StallCadenceFactor, 1m, 10m);
         e.AtLeast(nameof(MeetingCadenceDays), MeetingCadenceDays, 1);
         e.AtLeast(nameof(NextStepReminderBusinessDaysBefore), NextStepReminderBusinessDaysBefore, 0);
     }

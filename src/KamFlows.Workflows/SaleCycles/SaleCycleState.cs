@@ -26,5 +26,19 @@ public sealed class SaleCycleState : WorkflowState
 
     public bool Closed { get; set; }
 
+    /// <summary>When the deal was first seen (the start of its expected cycle).</summary>
+    public DateTimeOffset? OpenedAt { get; set; }
+
+    public DateOnly? ExpectedCloseDate { get; set; }
+
+    /// <summary>When each meeting of the deal was held, by meeting id: the deal's own cadence.</summary>
+    public Dictionary<string, DateTimeOffset> MeetingsHeld { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Proposals made for this deal (kam.proposal.sent or drafted with its opportunity id): told when the deal is won or lost.</summary>
+    public List<string> Proposals { get; set; } = [];
+
+    /// <summary>The event that won or lost the deal, as canonical JSON, forwarded to the deal's proposals.</summary>
+    public string? ClosingEventJson { get; set; }
+
     internal DateTimeOffset LastProgressAt => LastMeetingAt is { } m && m > StageEnteredAt ? m : StageEnteredAt;
 }

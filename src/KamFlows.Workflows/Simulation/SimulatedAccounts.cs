@@ -7,7 +7,7 @@ namespace KamFlows.Workflows.Simulation;
 /// <summary>
 /// Account state for a simulation, kept in memory from the scenario's events the way intake keeps it in tables:
 /// profiles from account.upserted, the DMU from contact.upserted (personal data apart, erased on contact.erased),
-/// revenue from revenue.reported. Later events win over earlier ones by their time.
+/// revenue from revenue.reported, complaints from complaint.*. Later events win over earlier ones by their time.
 /// </summary>
 public sealed class SimulatedAccounts : IAccountReader
 {
@@ -15,6 +15,7 @@ public sealed class SimulatedAccounts : IAccountReader
     private readonly Dictionary<(string Account, string Contact), ContactProfile> _contacts = [];
     private readonly Dictionary<(string Account, string Contact), ContactPersonalFacts> _personal = [];
     private readonly Dictionary<(string Account, DateOnly Start, DateOnly End), (decimal Amount, string Currency)> _revenue = [];
+    private readonly Dictionary<(string Account, string Complaint), ComplaintFacts> _complaints = [];
 
     public void Apply(CanonicalEvent canonicalEvent)
     {
@@ -45,10 +46,30 @@ public sealed class SimulatedAccounts : IAccountReader
                 _revenue[(d.AccountId, new DateOnly(d.PeriodStart.Year, d.PeriodStart.Month, d.PeriodStart.Day), new DateOnly(d.PeriodEnd.Year, d.PeriodEnd.Month, d.PeriodEnd.Day))] =
                     (d.Revenue.Amount, d.Revenue.Currency.Code);
                 break;
+            case ComplaintOpened d:
+                var openedAt = canonicalEvent.Time.ToDateTimeOffset();
+                _complaints[(d.AccountId, d.ComplaintId)] = _complaints.TryGetValue((d.AccountId, d.ComplaintId), out var early)
+                    ? early with { OpenedAt = openedAt, DeliveryId = d.DeliveryId ?? early.DeliveryId }
+                    : new ComplaintFacts(d.ComplaintId, d.DeliveryId, openedAt, null);
+                break;
+            case ComplaintResolved d:
+                Resolve(d.AccountId, d.ComplaintId, d.DeliveryId, canonicalEvent.Time.ToDateTimeOffset());
+                break;
+            case ComplaintClosed d:
+                Resolve(d.AccountId, d.ComplaintId, d.DeliveryId, canonicalEvent.Time.ToDateTimeOffset());
+                break;
             default:
                 break;
         }
     }
+
+    private void Resolve(string accountId, string complaintId, string? deliveryId, DateTimeOffset at) =>
+        _complaints[(accountId, complaintId)] = _complaints.TryGetValue((accountId, complaintId), out var known)
+            ? known with { ResolvedAt = known.ResolvedAt ?? at }
+            : new ComplaintFacts(complaintId, deliveryId, at, at);
+
+    public Task<IReadOnlyList<ComplaintFacts>> GetComplaintsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ComplaintFacts>>([.. _complaints.Where(kv => kv.Key.Account == accountId).Select(kv => kv.Value).OrderBy(c => c.ComplaintId, StringComparer.Ordinal)]);
 
     public Task<AccountProfile?> GetProfileAsync(string accountId, CancellationToken cancellationToken) =>
         Task.FromResult(_profiles.GetValueOrDefault(accountId));

@@ -25,8 +25,12 @@ public sealed class BusinessKeyTests
     [InlineData(CanonicalEventTypes.TenderResult, "tender:T-9 account:ACME")]
     [InlineData(CanonicalEventTypes.ContractSigned, "account:ACME opportunity:O-3 proposal:P-7 tender:T-9")]
     [InlineData(CanonicalEventTypes.DeliveryCompleted, "delivery:D-5* account:ACME")]
-    [InlineData(CanonicalEventTypes.ComplaintOpened, "account:ACME delivery:D-5")]
-    [InlineData(CanonicalEventTypes.ComplaintResolved, "account:ACME delivery:D-5")]
+    [InlineData(CanonicalEventTypes.ComplaintOpened, "complaint:CP-1* account:ACME delivery:D-5")]
+    [InlineData(CanonicalEventTypes.ComplaintResolved, "complaint:CP-1 account:ACME delivery:D-5")]
+    [InlineData(CanonicalEventTypes.ComplaintClosed, "complaint:CP-1 account:ACME delivery:D-5")]
+    [InlineData(CanonicalEventTypes.ProposalDrafted, "proposal:P-7* opportunity:O-3 account:ACME")]
+    [InlineData(CanonicalEventTypes.ProposalPriceApproved, "proposal:P-7 account:ACME")]
+    [InlineData(CanonicalEventTypes.ProposalPriceDeclined, "proposal:P-7 account:ACME")]
     [InlineData(CanonicalEventTypes.ReferenceReceived, "delivery:D-5 account:ACME")]
     public void RoutesFor_SampleOfEveryType_WorkflowsConcernedPrimaryFirst(string type, string expected)
     {
@@ -39,10 +43,11 @@ public sealed class BusinessKeyTests
     }
 
     [Fact]
-    public void RoutesFor_ComplaintWithoutDelivery_AccountOnly()
+    public void RoutesFor_ComplaintWithoutDelivery_ItsOwnWorkflowAndTheAccount()
     {
         var routes = BusinessKey.RoutesFor(new ComplaintOpened { ComplaintId = "CP-2", AccountId = "ACME" });
-        Assert.Equal([new WorkflowRoute(BusinessKey.Account("ACME"), false)], routes);
+        Assert.Equal([new WorkflowRoute(BusinessKey.Complaint("CP-2"), true), new WorkflowRoute(BusinessKey.Account("ACME"), false)], routes);
+        Assert.Equal("complaint:CP-2", BusinessKey.Parse("complaint:CP-2").ToString());
     }
 
     [Fact]

@@ -149,6 +149,12 @@ public sealed class CanonicalEventParserInvalidTests
     [InlineData(CanonicalEventTypes.ReferenceReceived, "data.url", "\"ftp://files.example.com/ref.pdf\"", "data.url: must be an absolute http(s) URL (got 'ftp://files.example.com/ref.pdf')")]
     [InlineData(CanonicalEventTypes.ReferenceReceived, "data.url", "\"/references/acme.pdf\"", "data.url: must be an absolute http(s) URL (got '/references/acme.pdf')")]
     [InlineData(CanonicalEventTypes.ReferenceReceived, "data.kind", "\"praise\"", "data.kind: must be one of letter, referral (got 'praise')")]
+    // ---- issue 14: the price floor before sending, a complaint's end ----
+    [InlineData(CanonicalEventTypes.ProposalDrafted, "data.total", Remove, "data.total: required")]
+    [InlineData(CanonicalEventTypes.ProposalDrafted, "data.discount_percent", "120", "data.discount_percent: must be from 0 up to, not including, 100 (got 120)")]
+    [InlineData(CanonicalEventTypes.ProposalPriceApproved, "data.version", "0", "data.version: must be at least 1 (got 0)")]
+    [InlineData(CanonicalEventTypes.ProposalPriceDeclined, "data.proposal_id", Remove, "data.proposal_id: required")]
+    [InlineData(CanonicalEventTypes.ComplaintClosed, "data.complaint_id", "\"\"", "data.complaint_id: must not be empty")]
     public void Parse_OneThingWrong_ExactlyThatErrorWithItsPath(string type, string path, string value, string expected) =>
         AssertErrors(With(type, path, value), expected);
 

@@ -23,13 +23,26 @@ public sealed class CanonicalEventParserValidTests
     private static T Data<T>(string type) => Assert.IsType<T>(Parse(CanonicalEventSamples.ByType[type]).Data);
 
     [Fact]
-    public void CanonicalEventTypes_All_ExactlyTheTwentyOneDesignedTypes()
+    public void CanonicalEventTypes_All_TheTwentyOneDesignedTypesAndTheFourOfIssue14()
     {
-        Assert.Equal(21, CanonicalEventTypes.All.Count);
-        Assert.Equal(21, CanonicalEventTypes.All.Distinct().Count());
+        Assert.Equal(25, CanonicalEventTypes.All.Count);
+        Assert.Equal(25, CanonicalEventTypes.All.Distinct().Count());
+        Assert.Equal(
+            [CanonicalEventTypes.ProposalDrafted, CanonicalEventTypes.ProposalPriceApproved, CanonicalEventTypes.ProposalPriceDeclined, CanonicalEventTypes.ComplaintClosed],
+            CanonicalEventTypes.All.Skip(21));
         Assert.Equal(CanonicalEventTypes.All.Order(), CanonicalEventSamples.ByType.Keys.Order());
         Assert.True(CanonicalEventTypes.IsKnown("kam.proposal.meeting_agreed"));
         Assert.False(CanonicalEventTypes.IsKnown("kam.proposal.Sent"));
+    }
+
+    [Fact]
+    public void Parse_ProposalDrafted_PriceVersionAndDeal()
+    {
+        var d = Data<KamFlows.Domain.Events.Data.ProposalDrafted>(CanonicalEventTypes.ProposalDrafted);
+        Assert.Equal(("P-7", 2, 118_000m, "EUR", 12.5m, "O-3"), (d.ProposalId, d.Version, d.Total.Amount, d.Total.Currency.Code, d.DiscountPercent, d.OpportunityId));
+        Assert.Equal(new NodaTime.LocalDate(2027, 4, 30), d.ValidUntil);
+        Assert.Equal(2, Data<KamFlows.Domain.Events.Data.ProposalPriceDeclined>(CanonicalEventTypes.ProposalPriceDeclined).Version);
+        Assert.Equal("CP-1", Data<KamFlows.Domain.Events.Data.ComplaintClosed>(CanonicalEventTypes.ComplaintClosed).ComplaintId);
     }
 
     [Theory]

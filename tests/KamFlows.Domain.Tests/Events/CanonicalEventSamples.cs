@@ -174,6 +174,26 @@ internal static class CanonicalEventSamples
         [CanonicalEventTypes.ComplaintResolved] = Event(CanonicalEventTypes.ComplaintResolved, "2027-05-07T12:30:00+03:00", """
             { "complaint_id": "CP-1", "account_id": "ACME", "delivery_id": "D-5", "resolution": "Firmware updated on site" }
             """),
+        [CanonicalEventTypes.ComplaintClosed] = Event(CanonicalEventTypes.ComplaintClosed, "2027-05-12T10:00:00+03:00", """
+            { "complaint_id": "CP-1", "account_id": "ACME", "delivery_id": "D-5", "note": "Client confirmed by phone" }
+            """),
+        [CanonicalEventTypes.ProposalDrafted] = Event(CanonicalEventTypes.ProposalDrafted, "2027-03-18T11:00:00+02:00", """
+            {
+              "proposal_id": "P-7",
+              "account_id": "ACME",
+              "version": 2,
+              "total": { "amount": 118000, "currency": "EUR" },
+              "discount_percent": 12.5,
+              "valid_until": "2027-04-30",
+              "opportunity_id": "O-3"
+            }
+            """),
+        [CanonicalEventTypes.ProposalPriceApproved] = Event(CanonicalEventTypes.ProposalPriceApproved, "2027-03-18T15:00:00+02:00", """
+            { "proposal_id": "P-7", "account_id": "ACME", "version": 2, "comment": "Strategic account: approved once" }
+            """),
+        [CanonicalEventTypes.ProposalPriceDeclined] = Event(CanonicalEventTypes.ProposalPriceDeclined, "2027-03-18T15:00:00+02:00", """
+            { "proposal_id": "P-7", "account_id": "ACME", "version": 2, "reason": "Below cost with the new freight rates" }
+            """),
         [CanonicalEventTypes.ReferenceReceived] = Event(CanonicalEventTypes.ReferenceReceived, "2027-06-01T10:00:00+03:00", """
             {
               "account_id": "ACME",

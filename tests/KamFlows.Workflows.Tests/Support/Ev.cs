@@ -62,6 +62,40 @@ public static class Ev
         return Make(CanonicalEventTypes.ProposalSent, time, data);
     }
 
+    public static string ProposalSentForDeal(string proposalId, string opportunityId, string time, decimal total, string validUntil) =>
+        Make(CanonicalEventTypes.ProposalSent, time, new JsonObject
+        {
+            ["proposal_id"] = proposalId, ["opportunity_id"] = opportunityId, ["total"] = Money(total), ["valid_until"] = validUntil,
+        });
+
+    public static string ProposalDrafted(string proposalId, string time, decimal total, int version = 1, decimal? discount = null, string? opportunityId = null)
+    {
+        var data = new JsonObject { ["proposal_id"] = proposalId, ["total"] = Money(total), ["version"] = version };
+        if (discount is not null)
+        {
+            data["discount_percent"] = discount;
+        }
+
+        if (opportunityId is not null)
+        {
+            data["opportunity_id"] = opportunityId;
+        }
+
+        return Make(CanonicalEventTypes.ProposalDrafted, time, data);
+    }
+
+    public static string PriceApproved(string proposalId, string time, int version = 1) =>
+        Make(CanonicalEventTypes.ProposalPriceApproved, time, new JsonObject { ["proposal_id"] = proposalId, ["version"] = version });
+
+    public static string PriceDeclined(string proposalId, string time, int version = 1) =>
+        Make(CanonicalEventTypes.ProposalPriceDeclined, time, new JsonObject { ["proposal_id"] = proposalId, ["version"] = version, ["reason"] = "margin" });
+
+    public static string OpportunityUpsertedClosingOn(string opportunityId, string time, string stage, string expectedCloseDate) =>
+        Make(CanonicalEventTypes.OpportunityUpserted, time, new JsonObject
+        {
+            ["opportunity_id"] = opportunityId, ["name"] = "Fleet modernisation", ["stage"] = stage, ["expected_close_date"] = expectedCloseDate,
+        });
+
     public static string ProposalRevised(string proposalId, string time, int version, decimal total, string validUntil) =>
         Make(CanonicalEventTypes.ProposalRevised, time, new JsonObject { ["proposal_id"] = proposalId, ["version"] = version, ["total"] = Money(total), ["valid_until"] = validUntil });
 
@@ -153,6 +187,20 @@ public static class Ev
 
         return Make(CanonicalEventTypes.ComplaintResolved, time, data);
     }
+
+    public static string ComplaintClosed(string complaintId, string time, string? deliveryId = null)
+    {
+        var data = new JsonObject { ["complaint_id"] = complaintId };
+        if (deliveryId is not null)
+        {
+            data["delivery_id"] = deliveryId;
+        }
+
+        return Make(CanonicalEventTypes.ComplaintClosed, time, data);
+    }
+
+    public static string ComplaintResolvedWith(string complaintId, string time, string resolution) =>
+        Make(CanonicalEventTypes.ComplaintResolved, time, new JsonObject { ["complaint_id"] = complaintId, ["resolution"] = resolution });
 
     public static string ReferenceReceived(string time, string kind, string? deliveryId = null)
     {

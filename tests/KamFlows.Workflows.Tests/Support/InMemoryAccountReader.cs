@@ -14,6 +14,9 @@ public sealed class InMemoryAccountReader : IAccountReader
 
     public List<ReportedRevenue> Revenue { get; } = [];
 
+    /// <summary>Complaints as intake stores them; tests add and resolve them as the events would.</summary>
+    public ConcurrentDictionary<string, ComplaintFacts> Complaints { get; } = new(StringComparer.Ordinal);
+
     public ConcurrentDictionary<string, decimal> Margins { get; } = new(StringComparer.Ordinal);
 
     private int _profileReads;
@@ -36,6 +39,9 @@ public sealed class InMemoryAccountReader : IAccountReader
 
     public Task<ContactPersonalFacts?> GetPersonalFactsAsync(string accountId, string contactId, CancellationToken cancellationToken) =>
         Task.FromResult(Facts.GetValueOrDefault(contactId));
+
+    public Task<IReadOnlyList<ComplaintFacts>> GetComplaintsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ComplaintFacts>>([.. Complaints.Values.OrderBy(c => c.ComplaintId, StringComparer.Ordinal)]);
 
     public Task<IReadOnlyList<ReportedRevenue>> GetReportedRevenueAsync(DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken)
     {
