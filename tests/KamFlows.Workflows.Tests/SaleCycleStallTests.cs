@@ -117,4 +117,25 @@ public sealed class SaleCycleStallTests
         Assert.Empty(host.Outbox.Of(NotificationKind.ProposalExpiryReminder));
         Assert.Empty(host.Upcoming.PlanOf("proposal:P-1"));
     }
+
+    [Fact]
+    public async Task SaleCycle_ContractSignedForTheDeal_ItsOpenProposalIsAccepted_AndExpiresNoMore()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-02T09:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendToAllAsync(Ev.OpportunityUpserted("O-9", "2026-03-02T09:00:00+02:00", "decision"));
+        await host.SendToAllAsync(Ev.ProposalSentForDeal("P-1", "O-9", "2026-03-02T10:00:00+02:00", 125_000m, "2026-04-30"));
+        await host.SendToAllAsync(Ev.Acknowledged("P-1", "2026-03-02T15:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-20T10:00:00+02:00"));
+        var contract = Ev.Make(Domain.Events.CanonicalEventTypes.ContractSigned, "2026-03-20T10:00:00+02:00", new System.Text.Json.Nodes.JsonObject
+        {
+            ["contract_id"] = "C-9", ["opportunity_id"] = "O-9", ["starts_on"] = "2026-04-01", ["ends_on"] = "2027-03-31",
+        });
+        Assert.Equal(["account:ACME", Key], await host.SendToAllAsync(contract)); // Not routed to the proposal: the sale cycle tells it.
+        await host.AdvanceToAsync(At("2026-06-30T00:00:00+03:00"));
+
+        Assert.Equal("won", (await host.ResultAsync(Key)).Outcome);
+        Assert.Equal("accepted", (await host.ResultAsync("proposal:P-1")).Outcome);
+        Assert.Empty(host.Outbox.Of(NotificationKind.ProposalExpiryReminder));
+        Assert.Empty(host.Outbox.Of(NotificationKind.ProposalExpired));
+    }
 }

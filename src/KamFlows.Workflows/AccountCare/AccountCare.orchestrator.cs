@@ -70,6 +70,9 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
             case ComplaintResolved d:
                 Track(state.OpenComplaints, d.ComplaintId, open: false);
                 break;
+            case ComplaintClosed d:
+                Track(state.OpenComplaints, d.ComplaintId, open: false); // Closed without a separate resolution event.
+                break;
             case ContractSigned d:
                 state.Contracts.RemoveAll(c => c.ContractId == d.ContractId);
                 state.Contracts.Add(new ContractTerm(d.ContractId, d.StartsOn.ToDateOnly(), d.EndsOn.ToDateOnly(), d.Value?.Amount, d.Value?.Currency.Code));

@@ -131,7 +131,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         {
             OpportunityStageChanged d => (d.OpportunityId, (OpportunityStage?)d.Stage),
             OpportunityUpserted d => (d.OpportunityId, d.Stage),
-            ContractSigned d when d.ProposalId is null => (d.OpportunityId, OpportunityStage.Won),
+            ContractSigned d when d.ProposalId is null || !state.Key.EndsWith(":" + d.ProposalId, StringComparison.Ordinal) => (d.OpportunityId, OpportunityStage.Won),
             _ => (null, null),
         };
         return opportunityId != deal ? null
