@@ -43,6 +43,7 @@ public sealed class PriceFloorTests
         Assert.Equal(KamEmail, alert.Recipient.Email);
         Assert.Equal("2026-03-27T16:00:00+02:00", RecordingOutbox.Local(alert));
         Assert.Equal("not_requested", alert.Fields["approval_state"].Text);
+        Assert.Equal("below", alert.Fields["floor_check"].Text);
         Assert.Equal(140_000m, alert.Fields["price_floor"].Number);
         Assert.Empty(host.Outbox.Of(NotificationKind.ProposalPriceApprovalRequired)); // No "before it goes to the client" once it has gone.
 
@@ -96,5 +97,19 @@ public sealed class PriceFloorTests
         Assert.Empty(host.Outbox.Of(NotificationKind.ProposalSentUnderFloor));
         Assert.Empty(host.Outbox.Of(NotificationKind.ProposalCallToConfirmReceipt)); // The held acknowledgement was applied once sent.
         Assert.Single(host.Outbox.Of(NotificationKind.ProposalAskNextSteps));
+    }
+
+    [Fact]
+    public async Task PriceFloor_SentInAnotherCurrencyThanTheFloor_TheAlertSaysSoRatherThanUnderTheFloor()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-26T10:00:00+02:00"), accounts: r => Acme(r, priceFloor: 140_000m));
+        await host.SendAsync(Ev.Make(Domain.Events.CanonicalEventTypes.ProposalSent, "2026-03-26T10:00:00+02:00", new System.Text.Json.Nodes.JsonObject
+        {
+            ["proposal_id"] = "P-1", ["total"] = new System.Text.Json.Nodes.JsonObject { ["amount"] = 1_900_000m, ["currency"] = "SEK" }, ["valid_until"] = "2026-04-30",
+        }));
+
+        var alert = host.Outbox.One(NotificationKind.ProposalSentUnderFloor);
+        Assert.Equal("other_currency", alert.Fields["floor_check"].Text);
+        Assert.Contains(host.Upcoming.PlanOf(Key), a => a.Kind == "ProposalSentUnderFloor" && a.Title.Contains("another currency", StringComparison.Ordinal));
     }
 }

@@ -85,10 +85,10 @@ public static class NotificationCatalog
             new(NotificationKind.ProposalPriceApprovalRequired, RecipientRole.Head, true,
                 "Task for the head: a drafted proposal's price is under the account's price floor; decide before it goes to the client.",
                 Common(("proposal_id", T("P-1001")), ("proposal_total", TemplateValue.OfMoney(125_000m, "EUR")), ("price_floor", TemplateValue.OfMoney(140_000m, "EUR")),
-                    ("kam_name", T("Anna Virtanen")), ("discount_percent", TemplateValue.OfNumber(12.5m)))),
+                    ("kam_name", T("Anna Virtanen")), ("discount_percent", TemplateValue.OfNumber(12.5m)), ("floor_check", T("below")))),
             new(NotificationKind.ProposalSentUnderFloor, RecipientRole.Kam, true,
                 "Alert and task for the KAM: a proposal went to the client under the price floor without the head's approval.",
-                Common([.. proposal, ("price_floor", TemplateValue.OfMoney(140_000m, "EUR")), ("approval_state", T("not_requested"))])),
+                Common([.. proposal, ("price_floor", TemplateValue.OfMoney(140_000m, "EUR")), ("approval_state", T("not_requested")), ("floor_check", T("below"))])),
 
             new(NotificationKind.TenderMilestoneDue, RecipientRole.Kam, true,
                 "A tender-preparation milestone is due (T−270 … T).",

@@ -24,9 +24,8 @@ internal static class PriceFloor
         var floor = profile.PriceFloor;
 
         // The draft not sent yet: the head decides before the client sees the price.
-        if (state.DraftedAt is { } drafted && IsPendingDraft(state)
-            && ProposalFollowUp.PriceFloorCheck(floor, profile.Currency, state.DraftCurrency, state.DraftTotal).RequiresApproval()
-            && !state.PriceDecisions.ContainsKey(state.DraftVersion))
+        var draftCheck = ProposalFollowUp.PriceFloorCheck(floor, profile.Currency, state.DraftCurrency, state.DraftTotal);
+        if (state.DraftedAt is { } drafted && IsPendingDraft(state) && draftCheck.RequiresApproval() && !state.PriceDecisions.ContainsKey(state.DraftVersion))
         {
             var v = V(state.DraftVersion);
             yield return new PlanItem
@@ -35,19 +34,22 @@ internal static class PriceFloor
                 Kind = NotificationKind.ProposalPriceApprovalRequired,
                 Audience = RecipientRole.Head,
                 DueAt = run.Head.NextBusinessMoment(drafted),
-                Title = $"Approve the price of proposal {id} {v} for {profile.Name} before it is sent: under the account's floor",
+                Title = draftCheck == PriceFloorVerdict.CurrencyMismatch
+                    ? $"Approve the price of proposal {id} {v} for {profile.Name} before it is sent: in another currency than the account's floor"
+                    : $"Approve the price of proposal {id} {v} for {profile.Name} before it is sent: under the account's floor",
                 IsTask = true,
                 Fields = Of(
                     ("proposal_id", Text(id)),
                     ("proposal_total", Money(state.DraftTotal, state.DraftCurrency)),
                     ("price_floor", Money(floor ?? 0m, profile.Currency)),
-                    ("discount_percent", Number(state.DraftDiscountPercent ?? 0m))),
+                    ("discount_percent", Number(state.DraftDiscountPercent ?? 0m)),
+                    ("floor_check", Text(FloorCheck(draftCheck)))),
             };
         }
 
         // The version the client has: under the floor without approval is the KAM's alert and task.
-        if (state.SentAt is { } sent && !state.IsClosed && !state.PriceApproved(state.Version)
-            && ProposalFollowUp.PriceFloorCheck(floor, profile.Currency, state.Currency, state.Total).RequiresApproval())
+        var sentCheck = ProposalFollowUp.PriceFloorCheck(floor, profile.Currency, state.Currency, state.Total);
+        if (state.SentAt is { } sent && !state.IsClosed && !state.PriceApproved(state.Version) && sentCheck.RequiresApproval())
         {
             var v = V(state.Version);
             var decision = state.PriceDecisions.GetValueOrDefault(state.Version) == ProposalStatuses.PriceDeclined ? Declined
@@ -58,11 +60,14 @@ internal static class PriceFloor
                 Id = Id(state.Key, NotificationKind.ProposalSentUnderFloor, v, ProposalFollowUp.SentUnderFloor),
                 Kind = NotificationKind.ProposalSentUnderFloor,
                 DueAt = run.Kam.NextBusinessMoment(sent),
-                Title = $"Proposal {id} {v} went to {profile.Name} under the price floor without the head's approval: get it approved or send a new version",
+                Title = sentCheck == PriceFloorVerdict.CurrencyMismatch
+                    ? $"Proposal {id} {v} went to {profile.Name} in another currency than the price floor without the head's approval: get it approved or send a new version"
+                    : $"Proposal {id} {v} went to {profile.Name} under the price floor without the head's approval: get it approved or send a new version",
                 IsTask = true,
                 Fields = ProposalFollowUp.Fields(state, run).With(
                     ("price_floor", Money(floor ?? 0m, profile.Currency)),
-                    ("approval_state", Text(decision))),
+                    ("approval_state", Text(decision)),
+                    ("floor_check", Text(FloorCheck(sentCheck)))),
             };
         }
     }
@@ -85,6 +90,9 @@ internal static class PriceFloor
 
         return null;
     }
+
+    /// <summary>What the texts say: under the floor, or in another currency than the floor (cannot be compared).</summary>
+    private static string FloorCheck(PriceFloorVerdict verdict) => verdict == PriceFloorVerdict.CurrencyMismatch ? "other_currency" : "below";
 
     /// <summary>A drafted version that has not gone to the client yet.</summary>
     private static bool IsPendingDraft(ProposalState state) =>

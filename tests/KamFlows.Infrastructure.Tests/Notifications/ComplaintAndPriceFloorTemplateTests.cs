@@ -72,4 +72,17 @@ public sealed class ComplaintAndPriceFloorTemplateTests
 
         Assert.Contains("Two units report wrong mileage", Render(NotificationKind.ComplaintReceived, language).Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(NotificationKind.ProposalPriceApprovalRequired, "en", "in another currency than the price floor")]
+    [InlineData(NotificationKind.ProposalSentUnderFloor, "en", "in another currency than the price floor")]
+    [InlineData(NotificationKind.ProposalPriceApprovalRequired, "ru", "в другой валюте")]
+    [InlineData(NotificationKind.ProposalSentUnderFloor, "fi", "eri valuutassa")]
+    [InlineData(NotificationKind.ProposalSentUnderFloor, "bg", "в друга валута")]
+    public void PriceInAnotherCurrency_IsNotCalledUnderTheFloor(NotificationKind kind, string language, string phrase)
+    {
+        var other = Render(kind, language, ("floor_check", TemplateValue.OfText("other_currency")));
+        Assert.Contains(phrase, other.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain(phrase, Render(kind, language).Subject, StringComparison.Ordinal);
+    }
 }
