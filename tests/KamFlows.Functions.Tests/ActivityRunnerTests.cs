@@ -24,6 +24,7 @@ public sealed class ActivityRunnerTests
             ActivityNames.ReadWorkflowOptions, null, "proposal:P-1", new TestFunctionContext(services));
 
         Assert.Equal("08:30", options.Timing.ReminderTime);
+        Assert.Equal(WorkflowsOptions.CurrentDecisionRules, options.DecisionRules); // Stamped: recorded in history, it versions the rules.
     }
 
     [Fact]

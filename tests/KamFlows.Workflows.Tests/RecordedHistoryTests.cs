@@ -57,6 +57,28 @@ public sealed class RecordedHistoryTests
         Assert.Contains("ReadWorkflowOptions", result.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SaleCycle-before-issue14.json")]
+    [InlineData("ProposalFollowUp-before-issue14.json")]
+    public void HistoryRecordedBeforeIssue14_ReplaysBecauseItsOptionsCarryNoDecisionRules_AndWouldNotUnderTheNewRules(string file)
+    {
+        var path = Path.Combine(Folder, file);
+        Assert.True(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(path)).IsDeterministic);
+
+        // The same history as if its execution had read issue 14's rules: its recorded decisions no longer match.
+        var stamped = Path.Combine(Path.GetTempPath(), $"stamped-{Guid.NewGuid():N}.json");
+        File.WriteAllText(stamped, File.ReadAllText(path).Replace("{\\\"Timing\\\":", "{\\\"DecisionRules\\\":2,\\\"Timing\\\":", StringComparison.Ordinal));
+        try
+        {
+            Assert.NotEqual(File.ReadAllText(path), File.ReadAllText(stamped));
+            Assert.False(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(stamped)).IsDeterministic);
+        }
+        finally
+        {
+            File.Delete(stamped);
+        }
+    }
+
     /// <summary>A careless edit: reads the profile before the options.</summary>
     public sealed class ProfileFirst : TaskOrchestrator<string, string>
     {

@@ -18,6 +18,20 @@ public sealed class WorkflowsOptions
 {
     public const string Section = "KamFlows:Workflows";
 
+    /// <summary>The decision rules of this build: 2 = issue 14's (stall against the deal's pace, price floor before sending, complaints).</summary>
+    public const int CurrentDecisionRules = 2;
+
+    /// <summary>
+    /// Which decision rules an execution follows: stamped by ReadWorkflowOptions (never configured), so it is recorded in
+    /// the execution's history. Executions recorded before issue 14 have no such member and replay with 0 (the rules
+    /// they ran with); their next execution (continue-as-new) reads the options again and follows the current rules.
+    /// </summary>
+    public int DecisionRules { get; set; }
+
+    /// <summary>Whether this execution follows issue 14's rules.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool Issue14Rules => DecisionRules >= 2;
+
     public TimingOptions Timing { get; set; } = new();
 
     public EscalationOptions Escalation { get; set; } = new();

@@ -72,6 +72,41 @@ internal static class PriceFloor
         }
     }
 
+    /// <summary>
+    /// Executions recorded before issue 14: the head's approval task when the version was sent under the floor, exactly
+    /// as it was planned then (same id, time and title), so those histories replay.
+    /// </summary>
+    public static IEnumerable<PlanItem> PlanBeforeIssue14(ProposalState state, WorkflowRun run)
+    {
+        var profile = run.Profile!;
+        if (state.SentAt is not { } sent)
+        {
+            yield break;
+        }
+
+        var check = ProposalFollowUp.PriceFloorCheck(profile.PriceFloor, profile.Currency, state.Currency, state.Total);
+        if (check.RequiresApproval())
+        {
+            var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            var v = V(state.Version);
+            yield return new PlanItem
+            {
+                Id = Id(state.Key, NotificationKind.ProposalPriceApprovalRequired, v, ProposalFollowUp.Price),
+                Kind = NotificationKind.ProposalPriceApprovalRequired,
+                Audience = RecipientRole.Head,
+                DueAt = run.Head.NextBusinessMoment(sent),
+                Title = $"Approve the price of proposal {id} {v} for {profile.Name}: under the account's floor",
+                IsTask = true,
+                Fields = Of(
+                    ("proposal_id", Text(id)),
+                    ("proposal_total", Money(state.Total, state.Currency)),
+                    ("price_floor", Money(profile.PriceFloor ?? 0m, profile.Currency)),
+                    ("discount_percent", Number(state.DiscountPercent ?? 0m)),
+                    ("floor_check", Text(FloorCheck(check)))),
+            };
+        }
+    }
+
     /// <summary>For the two price tasks: whether still open (null for other tasks).</summary>
     public static bool? IsTaskOpen(ProposalState state, string id, FiredAction task)
     {

@@ -25,6 +25,8 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
     internal const string SentUnderFloor = "sent-under-floor";
     internal const string PriceDeclinedOccurrence = "price-declined";
 
+    protected override void Initialize(ProposalState state, WorkflowRun run) => state.Issue14Rules = run.Options.Issue14Rules;
+
     protected override bool IsStarted(ProposalState state) => state.SentAt is not null || state.DraftedAt is not null;
 
     protected override EventDisposition Apply(ProposalState state, CanonicalEvent canonicalEvent, WorkflowRun run)
@@ -258,7 +260,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
             yield break; // A draft whose deal was won or lost: nothing to approve any more.
         }
 
-        foreach (var item in PriceFloor.Plan(state, run))
+        foreach (var item in run.Options.Issue14Rules ? PriceFloor.Plan(state, run) : PriceFloor.PlanBeforeIssue14(state, run))
         {
             yield return item;
         }
@@ -416,7 +418,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
 
     protected override bool IsTaskOpen(ProposalState state, string id, FiredAction task)
     {
-        if (PriceFloor.IsTaskOpen(state, id, task) is { } priceTask)
+        if (state.Issue14Rules && PriceFloor.IsTaskOpen(state, id, task) is { } priceTask)
         {
             return priceTask;
         }

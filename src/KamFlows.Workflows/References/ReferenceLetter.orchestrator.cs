@@ -127,6 +127,17 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
     /// </summary>
     private static IEnumerable<PlanItem> WhenNoComplaintOpen(ReferenceLetterState state, WorkflowRun run, PlanItem request)
     {
+        if (!run.Options.Issue14Rules)
+        {
+            // Executions recorded before issue 14: only this delivery's complaints held the ask, as then.
+            if (request.Kind != NotificationKind.ReferenceLetterAsk && request.Kind != NotificationKind.ReferenceLetterRequestToClient || state.OpenComplaints.Count == 0)
+            {
+                yield return request;
+            }
+
+            yield break;
+        }
+
         if (state.OpenComplaints.Count > 0)
         {
             yield break; // About this delivery: its resolution (an event) lets the request go.
@@ -192,7 +203,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
 
         if (state.LetterReceivedAt is null && state.AskedAt is null)
         {
-            var settledFrom = Latest(state.CompletedAt!.Value, state.LastComplaintResolvedAt, state.AccountComplaintResolvedAt);
+            var settledFrom = Latest(state.CompletedAt!.Value, state.LastComplaintResolvedAt, run.Options.Issue14Rules ? state.AccountComplaintResolvedAt : null);
             var due = kam.OnOrAfter(kam.DateOf(settledFrom).PlusDays(options.SettlingDays));
             PlanItem request = profile.AllowsDirectReferenceRequests && !state.ClientRequestImpossible
                 ? new PlanItem
@@ -219,7 +230,24 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
             }
         }
 
-        if (state.AskedAt is { } asked && state.LetterReceivedAt is null)
+        if (state.AskedAt is { } askedBefore && state.LetterReceivedAt is null && !run.Options.Issue14Rules)
+        {
+            // Executions recorded before issue 14: every follow-up planned from the ask, as then.
+            for (var i = 1; i <= options.MaxFollowUps; i++)
+            {
+                yield return new PlanItem
+                {
+                    Id = Id(state.Key, NotificationKind.ReferenceLetterFollowUp, "follow-up-" + i.ToString(CultureInfo.InvariantCulture)),
+                    Kind = NotificationKind.ReferenceLetterFollowUp,
+                    DueAt = kam.BusinessDaysAfter(askedBefore, options.FollowUpBusinessDays * i),
+                    Title = $"No reference letter yet from {profile.Name} for {description}: follow up",
+                    SkipWhenLateAfter = run.ReminderGrace,
+                    Fields = fields.With(("asked_on", Date(kam.DateOf(askedBefore)))),
+                };
+            }
+        }
+
+        if (state.AskedAt is { } asked && state.LetterReceivedAt is null && run.Options.Issue14Rules)
         {
             // The next follow-up counts from the ask, the last follow-up, or the end of a pause, whichever is latest.
             var followUps = Enumerable.Range(1, options.MaxFollowUps)
@@ -298,7 +326,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
 
     /// <summary>No letter this long after asking (or after follow-ups resumed from a complaint's pause): the workflow ends.</summary>
     protected override DateTimeOffset? NextDeadline(ReferenceLetterState state, WorkflowRun run) =>
-        state.AskedAt is { } asked && state.LetterReceivedAt is null && state.PausedSince is null
-            ? Latest(asked, state.ResumedAt).AddDays(run.Options.ReferenceLetter.GiveUpDays)
+        state.AskedAt is { } asked && state.LetterReceivedAt is null && (state.PausedSince is null || !run.Options.Issue14Rules)
+            ? Latest(asked, run.Options.Issue14Rules ? state.ResumedAt : null).AddDays(run.Options.ReferenceLetter.GiveUpDays)
             : null;
 }

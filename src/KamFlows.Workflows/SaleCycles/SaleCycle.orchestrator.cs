@@ -78,9 +78,9 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
                 }
 
                 return ChangeStage(state, OpportunityStage.Won, at, canonicalEvent) ? EventDisposition.Applied : EventDisposition.Ignored;
-            case ProposalSent d when d.OpportunityId is { } oid && Matches(state, oid):
+            case ProposalSent d when d.OpportunityId is { } oid && Matches(state, oid) && run.Options.Issue14Rules:
                 return RememberProposal(state, d.ProposalId);
-            case ProposalDrafted d when d.OpportunityId is { } oid && Matches(state, oid):
+            case ProposalDrafted d when d.OpportunityId is { } oid && Matches(state, oid) && run.Options.Issue14Rules:
                 return RememberProposal(state, d.ProposalId);
             default:
                 return EventDisposition.Ignored; // Proposals and tenders of the deal are followed by their own workflows.
@@ -128,7 +128,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
     {
         if (state.Closed)
         {
-            if (state.Proposals.Count > 0 && state.ClosingEventJson is not null)
+            if (state.Proposals.Count > 0 && state.ClosingEventJson is not null && run.Options.Issue14Rules)
             {
                 yield return new PlanItem
                 {
@@ -174,8 +174,9 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         yield return NextStep(state, kam, fields, "cadence-" + since, cadenceDue, suggested, kam.DateOf(cadenceDue), stageDate, run);
 
         // Stalled against the deal's own pace, and never while an agreed next step is ahead (nor within the threshold after it).
-        var threshold = StallThresholdDays(state, options);
-        var onTrackUntil = agreed is { } step && step > progressDate ? step : progressDate;
+        var issue14 = run.Options.Issue14Rules; // Executions recorded before issue 14: 45 days from the last progress, as then.
+        var threshold = issue14 ? StallThresholdDays(state, options) : options.StallDays;
+        var onTrackUntil = issue14 && agreed is { } step && step > progressDate ? step : progressDate;
         var stalledDate = onTrackUntil.PlusDays(threshold);
         var stallId = Id(state.Key, NotificationKind.DealStalled, since);
         var lastMeetingOn = Date(state.LastMeetingAt is { } lm ? kam.DateOf(lm) : progressDate);
@@ -194,7 +195,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         // The head hears of it only when the KAM's alert went unanswered: no progress since (a meeting or a stage change
         // changes `since`, so this item is gone) and no next step agreed that is still ahead.
         var escalationDue = run.Head.OnOrAfter(stalledDate.PlusDays(options.StallEscalationDays));
-        var stepAhead = agreed is { } a2 && a2 >= run.Head.DateOf(escalationDue);
+        var stepAhead = issue14 && agreed is { } a2 && a2 >= run.Head.DateOf(escalationDue);
         if (state.WasDelivered(stallId) && !stepAhead)
         {
             yield return new PlanItem
