@@ -129,4 +129,35 @@ public sealed class AccountStoreTests
              new KamFlows.Workflows.Ports.ReportedRevenue("OTHER", new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 28), 9m, "USD", false)],
             reports.OrderBy(r => r.AccountId));
     }
+
+    [Fact]
+    public async Task Complaints_OpenResolvedClosedAndOutOfOrder_AreReadAsTheReferenceWorkflowNeedsThem()
+    {
+        var (store, reader, _, _, _) = await CreateAsync();
+        await store.ApplyAsync(E("o1", "kam.complaint.opened", "2026-03-02T09:00:00Z", """{"complaint_id":"CP-1","account_id":"ACME","delivery_id":"D-5"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("r1", "kam.complaint.resolved", "2026-03-04T09:00:00Z", """{"complaint_id":"CP-1","account_id":"ACME"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("o2", "kam.complaint.opened", "2026-03-05T09:00:00Z", """{"complaint_id":"CP-2","account_id":"ACME"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("c3", "kam.complaint.closed", "2026-03-07T09:00:00Z", """{"complaint_id":"CP-3","account_id":"ACME"}"""), CancellationToken.None); // Before its opening.
+        await store.ApplyAsync(E("o3", "kam.complaint.opened", "2026-03-06T09:00:00Z", """{"complaint_id":"CP-3","account_id":"ACME"}"""), CancellationToken.None);
+
+        var complaints = (await reader.GetComplaintsAsync("ACME", CancellationToken.None)).ToDictionary(c => c.ComplaintId);
+        Assert.Equal(["CP-1", "CP-2", "CP-3"], complaints.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("D-5", false, new DateTimeOffset(2026, 3, 4, 9, 0, 0, TimeSpan.Zero)), (complaints["CP-1"].DeliveryId, complaints["CP-1"].IsOpen, complaints["CP-1"].ResolvedAt!.Value));
+        Assert.True(complaints["CP-2"].IsOpen);
+        Assert.False(complaints["CP-3"].IsOpen); // Closed counts as resolved.
+        Assert.Empty(await reader.GetComplaintsAsync("OTHER", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PriceDecisions_AreKeptOnTheProposal_WithoutChangingItsStatus()
+    {
+        var (store, reader, _, _, _) = await CreateAsync();
+        await store.ApplyAsync(E("s", "kam.proposal.sent", "2026-03-02T09:00:00Z", """{"proposal_id":"P-1","account_id":"ACME","total":{"amount":100,"currency":"EUR"},"valid_until":"2026-04-01"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("d", "kam.proposal.drafted", "2026-03-01T09:00:00Z", """{"proposal_id":"P-1","account_id":"ACME","total":{"amount":100,"currency":"EUR"}}"""), CancellationToken.None);
+        await store.ApplyAsync(E("a", "kam.proposal.price_approved", "2026-03-01T15:00:00Z", """{"proposal_id":"P-1","account_id":"ACME"}"""), CancellationToken.None);
+
+        var proposal = Assert.Single(await reader.GetObjectsAsync("ACME", "proposal", CancellationToken.None));
+        Assert.Equal("v1 approved", proposal.Fields["PriceApproval"]);
+        Assert.Equal("sent", proposal.Fields["Status"]);
+    }
 }
