@@ -27,6 +27,29 @@ public sealed class WorkflowsOptionsTests
         Assert.Equal((25m, 50m, 75m), (o.AccountCare.SingleAccountWarningPercent, o.AccountCare.TopTwoWarningPercent, o.AccountCare.KeyAccountsWarningPercent));
     }
 
+    [Fact]
+    public void WorkflowsOptions_Issue14Settings_DefaultsFromDomainMd_AndBadValuesNamedByKey()
+    {
+        var o = new WorkflowsOptions();
+        Assert.Equal((1.5m, 12), (o.SaleCycle.StallCadenceFactor, o.SaleCycle.ExpectedMeetingsPerCycle));
+        Assert.Equal(5, o.ComplaintHandling.ResolutionBusinessDays); // DOMAIN.md: default 5 business days.
+        Assert.Equal([2, 0], o.ComplaintHandling.ReminderBusinessDaysBeforeOrDefault);
+        Assert.Equal(0, o.DecisionRules); // Not configured: ReadWorkflowOptions stamps it.
+
+        o.SaleCycle.StallCadenceFactor = 0.5m;
+        o.ComplaintHandling.ResolutionBusinessDays = 0;
+        o.ComplaintHandling.ReminderBusinessDaysBefore = [-1];
+        o.ProposalFollowUp.DraftWaitDays = 0;
+        Assert.Equal(
+            [
+                "KamFlows:Workflows:ProposalFollowUp:DraftWaitDays must be at least 1 (got 0).",
+                "KamFlows:Workflows:SaleCycle:StallCadenceFactor must be between 1 and 10 (got 0.5).",
+                "KamFlows:Workflows:ComplaintHandling:ResolutionBusinessDays must be at least 1 (got 0).",
+                "KamFlows:Workflows:ComplaintHandling:ReminderBusinessDaysBefore:0 must be at least 0 (got -1).",
+            ],
+            o.Validate());
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
