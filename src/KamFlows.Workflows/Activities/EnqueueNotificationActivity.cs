@@ -1,3 +1,4 @@
+using KamFlows.Domain.Calendar;
 using KamFlows.Domain.Contacts;
 using KamFlows.Domain.Events;
 using Microsoft.DurableTask;
@@ -46,8 +47,7 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
                 return new NotificationOutcome(FiredOutcomes.NoRecipient);
             }
 
-            // Contacts carry no locale or zone: the KAM's are the best guess (same market, same language of work).
-            recipient = new NotificationRecipient(contact.Email!, contact.Name, profile.Kam.Locale, profile.Kam.TimeZone, RecipientRole.ClientContact, contact.ContactId);
+            recipient = new NotificationRecipient(contact.Email!, contact.Name, ClientLocale(contact, profile), ClientTimeZone(contact, profile), RecipientRole.ClientContact, contact.ContactId);
         }
         else
         {
@@ -67,6 +67,7 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         Fill("recipient_name", () => TemplateValue.OfText(recipient.Name ?? recipient.Email));
         Fill("kam_name", () => TemplateValue.OfText(profile.Kam.Name ?? profile.Kam.Email));
         Fill("kam_email", () => TemplateValue.OfText(profile.Kam.Email));
+        Fill("kam_title", () => TemplateValue.OfText(profile.Kam.Title ?? string.Empty));
         if (spec.RequiredFields.Contains("dmu") || spec.RequiredFields.Contains("unaddressed_roles"))
         {
             var dmu = await ContactsAsync().ConfigureAwait(false);
@@ -96,6 +97,44 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
 
         var stored = await outbox.EnqueueAsync(request, ct).ConfigureAwait(false);
         return new NotificationOutcome(stored ? FiredOutcomes.Enqueued : FiredOutcomes.Duplicate, recipient.ContactId);
+    }
+
+    /// <summary>
+    /// The language of mail to a client contact: their own; else the language of their (or the account's) country when
+    /// templates exist in it, English for other known countries; the KAM's only when nothing about the client is known.
+    /// </summary>
+    internal static string ClientLocale(ContactProfile contact, AccountProfile profile)
+    {
+        if (contact.Locale is { Length: > 0 } own)
+        {
+            return own;
+        }
+
+        return (contact.Country ?? profile.Country)?.ToUpperInvariant() switch
+        {
+            null => profile.Kam.Locale,
+            "RU" or "BY" or "KZ" or "KG" => "ru",
+            "BG" => "bg",
+            "FI" => "fi",
+            _ => "en",
+        };
+    }
+
+    /// <summary>The contact's zone; else their (or the account's) country's first tz database zone; else the KAM's.</summary>
+    internal static string ClientTimeZone(ContactProfile contact, AccountProfile profile)
+    {
+        if (contact.TimeZone is { Length: > 0 } own)
+        {
+            return own;
+        }
+
+        var country = contact.Country ?? profile.Country;
+        if (country is null || string.Equals(NationalHolidays.CountryOfZone(BusinessCalendar.ZoneFromId(profile.Kam.TimeZone)), country, StringComparison.OrdinalIgnoreCase))
+        {
+            return profile.Kam.TimeZone;
+        }
+
+        return NationalHolidays.ZonesOf(country) is [var first, ..] ? first.Id : profile.Kam.TimeZone;
     }
 
     /// <summary>The client contact to write to: someone with an email, decision makers and our supporters first.</summary>

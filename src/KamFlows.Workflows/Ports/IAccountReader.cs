@@ -1,6 +1,9 @@
 namespace KamFlows.Workflows.Ports;
 
-/// <summary>A KAM or head as workflows need them: where to write and which business calendar to plan in.</summary>
+/// <summary>
+/// A KAM or head as workflows need them: where to write and which business calendar to plan in. <see cref="Holidays"/>
+/// are the CRM's; the national holidays of <see cref="Country"/> (else of the zone's country) are added to them.
+/// </summary>
 public sealed record TeamMemberProfile(
     string Email,
     string? Name,
@@ -9,7 +12,9 @@ public sealed record TeamMemberProfile(
     IReadOnlyList<string> WorkingDays,
     string Opens,
     string Closes,
-    IReadOnlyList<DateOnly> Holidays);
+    IReadOnlyList<DateOnly> Holidays,
+    string? Country = null,
+    string? Title = null);
 
 /// <summary>The account facts workflows plan with (from the latest kam.account.upserted). No personal data.</summary>
 public sealed record AccountProfile(
@@ -22,9 +27,10 @@ public sealed record AccountProfile(
     bool AllowsDirectReferenceRequests,
     bool IsKeyAccount,
     IReadOnlyList<string> Groups,
-    IReadOnlyList<string> Bonds);
+    IReadOnlyList<string> Bonds,
+    string? Country = null);
 
-/// <summary>A DMU member without personal data (that stays in its own erasable record).</summary>
+/// <summary>A DMU member without personal data (that stays in its own erasable record); country, zone and language when the CRM sent them.</summary>
 public sealed record ContactProfile(
     string ContactId,
     string AccountId,
@@ -33,7 +39,10 @@ public sealed record ContactProfile(
     string Role,
     string Influence,
     string Attitude,
-    bool Erased);
+    bool Erased,
+    string? Country = null,
+    string? TimeZone = null,
+    string? Locale = null);
 
 /// <summary>Personal data of one contact, read only by activities that need it right before sending; never returned to orchestrators.</summary>
 public sealed record ContactPersonalFacts(string ContactId, DateOnly? Birthday, bool BirthdayHasYear, IReadOnlyList<string> Hobbies);
