@@ -71,7 +71,13 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         if (spec.RequiredFields.Contains("dmu") || spec.RequiredFields.Contains("unaddressed_roles"))
         {
             var dmu = await ContactsAsync().ConfigureAwait(false);
-            Fill("dmu", () => TemplateValue.OfList(dmu.Select(c => $"{c.Name}, {Words(c.Role)}, {Words(c.Attitude)}")));
+            // Rows of codes, not English words: templates name roles and attitudes in the recipient's language.
+            Fill("dmu", () => TemplateValue.OfTable(dmu.Select(c => (IReadOnlyDictionary<string, TemplateValue>)new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+            {
+                ["name"] = TemplateValue.OfText(c.Name),
+                ["role"] = TemplateValue.OfText(c.Role),
+                ["attitude"] = TemplateValue.OfText(c.Attitude),
+            })));
             var addressed = new HashSet<string>(input.AddressedRoles ?? [], StringComparer.Ordinal);
             var roles = dmu.Count > 0 ? dmu.Select(c => c.Role).Distinct(StringComparer.Ordinal) : ProposalReaders;
             Fill("unaddressed_roles", () => TemplateValue.OfList(roles.Where(r => !addressed.Contains(r)).Order(StringComparer.Ordinal)));
@@ -171,6 +177,4 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         "medium" => 1,
         _ => 2,
     };
-
-    private static string Words(string wireName) => wireName.Replace('_', ' ');
 }

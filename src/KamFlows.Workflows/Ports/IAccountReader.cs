@@ -71,7 +71,16 @@ public interface IAccountReader
     /// </summary>
     Task<decimal?> GetMarginPercentAsync(string accountId, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
         Task.FromResult<decimal?>(null);
+
+    /// <summary>
+    /// The reporting currency and the configured rates (<c>KamFlows:Portfolio</c>) revenue in other currencies is converted
+    /// with; null when none are configured (then the account's own currency is the reporting one and no rate is known).
+    /// </summary>
+    Task<CurrencyRates?> GetCurrencyRatesAsync(CancellationToken cancellationToken) => Task.FromResult<CurrencyRates?>(null);
 }
+
+/// <summary>Units of <see cref="ReportingCurrency"/> per one unit of each other currency (ISO 4217 codes).</summary>
+public sealed record CurrencyRates(string ReportingCurrency, IReadOnlyDictionary<string, decimal> Rates);
 
 /// <summary>One revenue report of one account (inclusive dates), as <c>kam.revenue.reported</c> gave it.</summary>
 public sealed record ReportedRevenue(string AccountId, DateOnly PeriodStart, DateOnly PeriodEnd, decimal Amount, string Currency, bool IsKeyAccount);
