@@ -21,6 +21,9 @@ public sealed class NationalHolidays : IEquatable<NationalHolidays>
     private readonly Func<int, HolidayYear> _compute;
     private readonly ConcurrentDictionary<int, HolidayYear> _years = new();
 
+    // The year asked last: business-day steps ask the same year again and again (an immutable record, swapped atomically).
+    private HolidayYear? _last;
+
     private NationalHolidays(string country, string source, Func<int, HolidayYear> compute)
     {
         Country = country;
@@ -85,7 +88,17 @@ public sealed class NationalHolidays : IEquatable<NationalHolidays>
     public bool IsTransferredWorkingDay(LocalDate date) => Year(date.Year).WorkingDays.Contains(date);
 
     /// <summary>The year's days off with their names, in date order, and whether the dates are official or projected.</summary>
-    public HolidayYear Year(int year) => _years.GetOrAdd(year, _compute);
+    public HolidayYear Year(int year)
+    {
+        if (Volatile.Read(ref _last) is { } last && last.Year == year)
+        {
+            return last;
+        }
+
+        var found = _years.GetOrAdd(year, _compute);
+        Volatile.Write(ref _last, found);
+        return found;
+    }
 
     public bool Equals(NationalHolidays? other) => other is not null && other.Country == Country;
 
