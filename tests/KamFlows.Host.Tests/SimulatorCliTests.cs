@@ -104,6 +104,39 @@ public sealed class SimulatorCliTests
     }
 
     [Fact]
+    public async Task Simulate_RussianBulgarianClient_ExactOutput_ClientCalendarLanguageAndHolidays()
+    {
+        var (code, output, err) = await RunAsync("simulate", Sample("russian-bulgarian-client.json"));
+        Assert.True(code == 0, err);
+
+        // Finnish KAM (Ascension Day 14 May skipped: the 7-days reminder on the 13th), Russian head (Monday 11 May is the Victory Day day
+        // off: approval on the 12th, escalation two Russian business days after the call task), Bulgarian client (Monday 25 May is a day
+        // off for 24 May: "1 business day left" on Friday 22 May), the client's request in Bulgarian, the review after the revenue report.
+        Assert.Equal(
+            """
+            Scenario: Finnish KAM, Russian head, Bulgarian client — Calendars and languages of three countries, with no holiday list from the CRM: the Finnish KAM's reminders skip Ascension Day, the Russian head's approval and escalation skip the Victory Day day off (Monday 11 May), the proposal's '7' and '1 business day left' count the Bulgarian client's business days (Monday 25 May is a Bulgarian day off), the reference request goes to the Bulgarian contact in Bulgarian, signed by the KAM; the quarterly review waits for the booked revenue.
+            Simulated until 2026-07-31 00:00 +03:00: 10 notifications, 3 workflow instances, 133 steps.
+
+            Local time                  Recipient                       Role    Kind                            Subject
+            2026-05-11 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     ProposalCallToConfirmReceipt    Soita asiakkaalle Zora Logistics AD: varmista, että tarjous P-2001 on perillä
+            2026-05-12 09:00 Tue +03:00  boris.petrov@supplier.example   head    ProposalPriceApprovalRequired   Нужно согласование: КП P-2001 для клиента Zora Logistics AD ниже минимальной цены
+            2026-05-13 09:00 Wed +03:00  anna.virtanen@supplier.example  KAM     ProposalExpiryReminder          Tarjouksen P-2001 (Zora Logistics AD) voimassaolo päättyy 7 arkipäivän kuluttua
+            2026-05-13 09:00 Wed +03:00  boris.petrov@supplier.example   head    TaskOverdueEscalation           Просроченная задача по клиенту Zora Logistics AD: звонок для подтверждения получения КП
+            2026-05-22 09:00 Fri +03:00  anna.virtanen@supplier.example  KAM     ProposalExpiryReminder          Tarjouksen P-2001 (Zora Logistics AD) voimassaolo päättyy 1 arkipäivän kuluttua
+            2026-05-27 09:00 Wed +03:00  anna.virtanen@supplier.example  KAM     ProposalExpired                 Tarjouksen P-2001 (Zora Logistics AD) voimassaolo on päättynyt
+            2026-06-15 09:00 Mon +03:00  dimitar.ivanov@zora.example     client  ReferenceLetterRequestToClient  Бихте ли споделили впечатленията си от „Warehouse automation, Plovdiv“?
+            2026-06-29 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     ReferenceLetterFollowUp         Suosituskirjettä asiakkaalta Zora Logistics AD ei ole vielä saatu
+            2026-07-06 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     QuarterlyBusinessReview         Neljännesvuosikatsaus asiakkaan Zora Logistics AD kanssa: 2026-Q2
+            2026-07-13 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     ReferenceLetterFollowUp         Suosituskirjettä asiakkaalta Zora Logistics AD ei ole vielä saatu
+
+            Instances at the end:
+              account:ZORA                   Running
+              delivery:D-ZR-1                Running
+              proposal:P-2001                Completed
+            """.ReplaceLineEndings(), output.TrimEnd().ReplaceLineEndings());
+    }
+
+    [Fact]
     public async Task Simulate_Ics_ParsesBack_WithOneEventPerNotification()
     {
         var (code, ics, err) = await RunAsync("simulate", Sample("proposal-never-acknowledged.json"), "--format", "ics");
@@ -118,7 +151,7 @@ public sealed class SimulatorCliTests
     public async Task Simulate_Until_CutsTheScenario()
     {
         var rows = await NotificationsAsync("proposal-never-acknowledged.json", "--until", "2026-04-10");
-        Assert.Equal(3, rows.Count); // The call task, the quarterly review and the escalation.
+        Assert.Equal(2, rows.Count); // The call task and the escalation; the quarterly review waits for Q1's revenue (none is reported).
     }
 
     [Theory]
@@ -171,6 +204,7 @@ public sealed class LowMemorySimulationTests
     [InlineData("tender-date-moves-twice.json")]
     [InlineData("sale-cycle-three-years.json")]
     [InlineData("complaint-invoice-while-reference-due.json")]
+    [InlineData("russian-bulgarian-client.json")]
     public async Task LowMemoryMode_SendsExactlyTheSameNotifications(string sample)
     {
         var scenario = KamFlows.Workflows.Simulation.Scenario.Load(Path.Combine(KamFlows.DevStorage.RepositoryRoot.Find(), "samples", sample));

@@ -130,13 +130,106 @@ public sealed class AccountCareTests
 
         var nudges = host.Outbox.Of(NotificationKind.InformationBondNudge);
         Assert.Equal("2026-03-12T09:00:00+02:00", RecordingOutbox.Local(nudges[0]));
-        Assert.Equal("2026-02-10", nudges[0].Fields["last_analysis_on"].Date);
+        Assert.Null(nudges[0].Fields["last_analysis_on"].Date); // No analysis is on record: no date is claimed.
 
         // A quarter is a fresh execution: short history, same state, nothing sent twice.
         Assert.NotEqual(firstExecution, host.Hub.GetHistory(Key).OfType<DurableTask.Core.History.ExecutionStartedEvent>().Single().OrchestrationInstance.ExecutionId);
         await host.AdvanceToAsync(At("2026-04-15T00:00:00+03:00"));
         Assert.Single(host.Outbox.Of(NotificationKind.QuarterlyBusinessReview));
         Assert.Equal(4, (await host.StatusAsync(Key))!.EventsReceived);
+    }
+
+    [Fact]
+    public async Task AccountCare_QuarterRevenueNotReported_ReviewWaitsUntilTheDeadline_SaysUnknown_AndNamesWhoHasNotReported()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-02-10T10:00:00+02:00"), o =>
+        {
+            Quiet(o);
+            o.AccountCare.QuarterlyReviews = true;
+            o.AccountCare.RevenueReportWaitDays = 20;
+        }, r =>
+        {
+            Acme(r);
+            r.Profiles["B-2"] = Profile() with { AccountId = "B-2", Name = "Beta Oy" };
+            // Beta reported last year but not this quarter; Gamma reported this quarter.
+            r.Revenue.Add(new ReportedRevenue("B-2", new DateOnly(2025, 10, 1), new DateOnly(2025, 12, 31), 400_000m, "EUR", true));
+            r.Revenue.Add(new ReportedRevenue("C-3", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), 190_000m, "EUR", false));
+        });
+        await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
+
+        await host.AdvanceToAsync(At("2026-04-15T12:00:00+03:00"));
+        Assert.Empty(host.Outbox.Of(NotificationKind.QuarterlyBusinessReview)); // Not on the first day of the quarter: nothing is booked yet.
+
+        await host.AdvanceToAsync(At("2026-04-25T12:00:00+03:00"));
+        var review = host.Outbox.One(NotificationKind.QuarterlyBusinessReview);
+        Assert.Equal("2026-04-21T09:00:00+03:00", RecordingOutbox.Local(review)); // 20 days after the quarter, the next business morning.
+        Assert.Equal(TemplateValueKind.Money, review.Fields["revenue"].Kind);
+        Assert.Null(review.Fields["revenue"].Number); // Unknown, not "0,00 €".
+        Assert.Null(review.Fields["revenue_share_percent"].Number);
+        Assert.Empty(host.Outbox.Of(NotificationKind.ConcentrationWarning)); // Gamma alone is no portfolio to warn about.
+    }
+
+    [Fact]
+    public async Task AccountCare_RevenueReportedTenDaysAfterTheQuarter_ReviewAndConcentrationTheNextBusinessMorning()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-02-10T10:00:00+02:00"), o =>
+        {
+            Quiet(o);
+            o.AccountCare.QuarterlyReviews = true;
+        }, r =>
+        {
+            Acme(r);
+            r.Revenue.Add(new ReportedRevenue("B-2", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), 500_000m, "EUR", true));
+        });
+        await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
+        await host.SendAsync(Ev.RevenueReported("2026-04-10T15:30:00+03:00", "2026-01-01", "2026-03-31", 500_000m), Key);
+        await host.AdvanceToAsync(At("2026-04-20T00:00:00+03:00"));
+
+        var review = host.Outbox.One(NotificationKind.QuarterlyBusinessReview);
+        Assert.Equal("2026-04-13T09:00:00+03:00", RecordingOutbox.Local(review)); // Reported Friday afternoon: Monday morning.
+        Assert.Equal(500_000m, review.Fields["revenue"].Number);
+        Assert.Equal(50.0m, review.Fields["revenue_share_percent"].Number);
+        var warnings = host.Outbox.Of(NotificationKind.ConcentrationWarning);
+        // 50 % each: single ≥ 25 %, top two ≥ 50 %; key accounts at 100 % exceed 75 %.
+        Assert.Equal(["single_account", "top_two", "key_accounts"], warnings.Select(w => w.Fields["warning"].Text));
+        Assert.All(warnings, w => Assert.Empty(w.Fields["not_reported"].Items!));
+    }
+
+    [Fact]
+    public async Task AccountCare_RevenueInAnotherCurrency_ConvertedWithTheConfiguredRate_OrTheWarningNamesTheMissingRate()
+    {
+        async Task<RecordingOutbox> RunAsync(CurrencyRates? rates)
+        {
+            var host = await WorkflowHost.StartAsync(At("2026-02-10T10:00:00+02:00"), o =>
+            {
+                Quiet(o);
+                o.AccountCare.QuarterlyReviews = true;
+            }, r =>
+            {
+                Acme(r);
+                r.Rates = rates;
+                r.Revenue.Add(new ReportedRevenue("S-1", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 31), 10_000_000m, "SEK", true));
+            });
+            await using (host)
+            {
+                await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
+                await host.SendAsync(Ev.RevenueReported("2026-04-02T08:00:00+03:00", "2026-01-01", "2026-03-31", 300_000m), Key);
+                await host.AdvanceToAsync(At("2026-04-10T00:00:00+03:00"));
+                return host.Outbox;
+            }
+        }
+
+        var withoutRate = await RunAsync(null);
+        var review = withoutRate.One(NotificationKind.QuarterlyBusinessReview);
+        Assert.Equal(300_000m, review.Fields["revenue"].Number);
+        Assert.Null(review.Fields["revenue_share_percent"].Number); // Not 100 %: the SEK account is not dropped.
+        var incomplete = withoutRate.One(NotificationKind.ConcentrationWarning);
+        Assert.Equal("incomplete", incomplete.Fields["warning"].Text);
+        Assert.Equal(["SEK→EUR"], incomplete.Fields["missing_rates"].Items);
+
+        var withRate = await RunAsync(new CurrencyRates("EUR", new Dictionary<string, decimal> { ["SEK"] = 0.09m }));
+        Assert.Equal(25.0m, withRate.One(NotificationKind.QuarterlyBusinessReview).Fields["revenue_share_percent"].Number); // 300k of 300k + 900k.
+        Assert.DoesNotContain(withRate.Of(NotificationKind.ConcentrationWarning), w => w.Fields["warning"].Text == "incomplete");
     }
 
     [Fact]

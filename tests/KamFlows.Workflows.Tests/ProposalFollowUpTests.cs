@@ -156,7 +156,7 @@ public sealed class ProposalFollowUpTests
 
         var prep = host.Outbox.One(NotificationKind.ProposalMeetingPreparation);
         Assert.Equal("2026-04-29T09:00:00+03:00", RecordingOutbox.Local(prep));
-        Assert.Equal(["Mikko Laine, executive, supporter", "Sari Koski, finance, neutral"], prep.Fields["dmu"].Items);
+        Assert.Equal(["Mikko Laine executive supporter", "Sari Koski finance neutral"], prep.Fields["dmu"].Rows!.Select(r => $"{r["name"].Text} {r["role"].Text} {r["attitude"].Text}"));
         Assert.Equal(["finance"], prep.Fields["unaddressed_roles"].Items);
         Assert.Equal(["2026-04-20 proposal sent (v1)", "2026-04-20 meeting agreed for 2026-04-30"], prep.Fields["recent_interactions"].Items);
         Assert.Equal(At("2026-04-30T14:00:00+03:00"), prep.Fields["meeting_at"].Instant);

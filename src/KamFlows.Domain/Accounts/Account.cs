@@ -1,3 +1,4 @@
+using KamFlows.Domain.Calendar;
 using KamFlows.Domain.Common;
 
 namespace KamFlows.Domain.Accounts;
@@ -23,8 +24,12 @@ public sealed record Account
         IEnumerable<BondKind>? bonds = null,
         Money? priceFloor = null,
         bool allowsDirectReferenceRequests = false,
-        bool isKeyAccount = true)
+        bool isKeyAccount = true,
+        string? country = null)
     {
+        Country = country is null ? null : NationalHolidays.IsKnownCountry(country)
+            ? country.ToUpperInvariant()
+            : throw new ArgumentException($"'{country}' is not an ISO 3166-1 alpha-2 country code.", nameof(country));
         Id = EntityId.Require(id);
         Name = string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("An account needs a name.", nameof(name)) : name;
         Kam = kam ?? throw new ArgumentNullException(nameof(kam));
@@ -72,6 +77,9 @@ public sealed record Account
 
     /// <summary>False for ordinary clients whose revenue is reported only so portfolio shares are right.</summary>
     public bool IsKeyAccount { get; }
+
+    /// <summary>The client's country (ISO 3166-1 alpha-2): its national holidays count in deadlines that concern the client.</summary>
+    public string? Country { get; }
 
     /// <summary>All groups, with Breadwinner added when the portfolio analysis says so.</summary>
     public ValueList<KeyClientGroup> GroupsWith(bool isBreadwinner) =>

@@ -3,11 +3,12 @@ using NodaTime.TimeZones;
 namespace KamFlows.Domain.Calendar;
 
 /// <summary>
-/// When a person works: an IANA time zone, working week days, daily working hours and holidays.
+/// When a person works: an IANA time zone, working week days, daily working hours, the holidays the CRM sent and the
+/// national holidays of their country (with official transfers, such as Russia's working Saturdays).
 /// All due times for reminders and tasks are computed here so they land on business days and
 /// hours in the recipient's own zone.
 /// <para>Invariants: at least one working day of the week; holidays are local dates in <see cref="Zone"/>.
-/// Every loop terminates because the holiday list is finite and some weekday always works.</para>
+/// Every loop terminates because the holiday list and each year's national days off are finite and some weekday always works.</para>
 /// <para>Daylight saving (one rule everywhere, see <see cref="AtLocalTime"/>): a local time that does
 /// not exist because clocks spring forward maps to the first instant after the gap (the clock
 /// jumps 03:00→04:00 in Helsinki on the last Sunday of March, so 03:30 becomes 04:00 EEST); a local
@@ -31,13 +32,16 @@ public sealed class BusinessCalendar : IEquatable<BusinessCalendar>
     /// <param name="zone">The IANA zone the person works in.</param>
     /// <param name="hours">Daily working hours; default 09:00–18:00.</param>
     /// <param name="workingDays">Working days of the week; default Monday–Friday.</param>
-    /// <param name="holidays">Local dates that are not worked although their weekday is.</param>
+    /// <param name="holidays">Local dates that are not worked although their weekday is (the CRM's list).</param>
+    /// <param name="national">The country's public holidays and official transfers, added to <paramref name="holidays"/>.</param>
     public BusinessCalendar(
         DateTimeZone zone,
         WorkingHours? hours = null,
         IEnumerable<IsoDayOfWeek>? workingDays = null,
-        IEnumerable<LocalDate>? holidays = null)
+        IEnumerable<LocalDate>? holidays = null,
+        NationalHolidays? national = null)
     {
+        National = national;
         ArgumentNullException.ThrowIfNull(zone);
         Zone = zone;
         Hours = hours ?? WorkingHours.NineToSix;
@@ -61,7 +65,26 @@ public sealed class BusinessCalendar : IEquatable<BusinessCalendar>
 
     public IReadOnlySet<IsoDayOfWeek> WorkingDays => _workingDays;
 
+    /// <summary>The holidays the CRM sent (national ones are in <see cref="National"/>).</summary>
     public IReadOnlySet<LocalDate> Holidays => _holidays;
+
+    /// <summary>The national holidays this calendar counts, or null (no country known, e.g. a UTC calendar).</summary>
+    public NationalHolidays? National { get; }
+
+    /// <summary>The country whose holidays apply (ISO 3166-1 alpha-2), or null.</summary>
+    public string? Country => National?.Country;
+
+    /// <summary>
+    /// A person's calendar: <paramref name="country"/> (or, when none is given, the country of <paramref name="zone"/>)
+    /// brings its national holidays, and the CRM's <paramref name="holidays"/> are added to them.
+    /// </summary>
+    public static BusinessCalendar ForPerson(
+        DateTimeZone zone,
+        string? country,
+        WorkingHours? hours = null,
+        IEnumerable<IsoDayOfWeek>? workingDays = null,
+        IEnumerable<LocalDate>? holidays = null) =>
+        new(zone, hours, workingDays, holidays, NationalHolidays.ForPerson(country, zone));
 
     /// <summary>A Monday–Friday, 09:00–18:00 calendar in the IANA zone <paramref name="zoneId"/>.</summary>
     /// <exception cref="ArgumentException">The zone id is not in the IANA time zone database.</exception>
@@ -74,9 +97,16 @@ public sealed class BusinessCalendar : IEquatable<BusinessCalendar>
         (zoneId is null ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(zoneId))
         ?? throw new ArgumentException($"'{zoneId}' is not an IANA time zone id (e.g. Europe/Helsinki).", nameof(zoneId));
 
-    public bool IsHoliday(LocalDate date) => _holidays.Contains(date);
+    /// <summary>A CRM holiday or a national day off (public holiday, or a day off moved onto this date).</summary>
+    public bool IsHoliday(LocalDate date) => _holidays.Contains(date) || National?.IsDayOff(date) == true;
 
-    public bool IsBusinessDay(LocalDate date) => _workingDays.Contains(date.DayOfWeek) && !_holidays.Contains(date);
+    /// <summary>
+    /// Worked: a working weekday that is no holiday, or a day an official transfer made a working day (a Russian
+    /// working Saturday) unless the CRM lists it as a holiday.
+    /// </summary>
+    public bool IsBusinessDay(LocalDate date) =>
+        !_holidays.Contains(date)
+        && (National?.IsTransferredWorkingDay(date) == true || (_workingDays.Contains(date.DayOfWeek) && National?.IsDayOff(date) != true));
 
     /// <summary>The local date of <paramref name="instant"/> in this calendar's zone.</summary>
     public LocalDate DateOf(Instant instant) => instant.InZone(Zone).Date;
@@ -180,14 +210,16 @@ public sealed class BusinessCalendar : IEquatable<BusinessCalendar>
             || (Zone.Id == other.Zone.Id
                 && Hours == other.Hours
                 && _workingDays.SetEquals(other._workingDays)
-                && _holidays.SetEquals(other._holidays)));
+                && _holidays.SetEquals(other._holidays)
+                && Equals(National, other.National)));
 
     public override bool Equals(object? obj) => Equals(obj as BusinessCalendar);
 
     public override int GetHashCode() => HashCode.Combine(Zone.Id, Hours, _workingDays.Count, _holidays.Count);
 
     public override string ToString() =>
-        $"{Zone.Id} {string.Join(",", _workingDays.Order().Select(d => d.ToString()[..3]))} {Hours}, {_holidays.Count} holidays";
+        $"{Zone.Id} {string.Join(",", _workingDays.Order().Select(d => d.ToString()[..3]))} {Hours}, {_holidays.Count} holidays"
+        + (National is { } national ? $" + {national.Country} national holidays" : string.Empty);
 
     private LocalDate OnOrAfter(LocalDate date) => IsBusinessDay(date) ? date : NextBusinessDay(date);
 

@@ -1,10 +1,13 @@
+using KamFlows.Domain.Calendar;
+
 namespace KamFlows.Domain.Contacts;
 
 /// <summary>
 /// A person at the client and their place in the decision-making unit.
 /// <para>Invariants: valid ids; a contact never holds personal data (birthday, hobbies, family, values)
 /// itself, only <see cref="PersonalDataId"/>; after <see cref="Erase"/> nothing identifying remains and
-/// the contact counts in the DMU only by role, influence and attitude.</para>
+/// the contact counts in the DMU only by role, influence and attitude. <see cref="Country"/>, <see cref="TimeZone"/> and
+/// <see cref="Locale"/> say which calendar deadlines concerning this person count and which language mail to them is in.</para>
 /// </summary>
 public sealed record Contact
 {
@@ -21,9 +24,17 @@ public sealed record Contact
         EmailAddress? email = null,
         string? phone = null,
         string? reportsToContactId = null,
-        string? personalDataId = null)
+        string? personalDataId = null,
+        string? country = null,
+        DateTimeZone? timeZone = null,
+        Locale? locale = null)
         : this(id, accountId, name, role, influence, attitude, jobTitle, email, phone, reportsToContactId, personalDataId, isErased: false)
     {
+        Country = country is null ? null : NationalHolidays.IsKnownCountry(country)
+            ? country.ToUpperInvariant()
+            : throw new ArgumentException($"'{country}' is not an ISO 3166-1 alpha-2 country code.", nameof(country));
+        TimeZone = timeZone;
+        Locale = locale;
     }
 
     private Contact(
@@ -80,8 +91,17 @@ public sealed record Contact
 
     public bool IsErased { get; }
 
+    /// <summary>The contact's country (ISO 3166-1 alpha-2), whose national holidays their calendar counts; null when unknown.</summary>
+    public string? Country { get; }
+
+    /// <summary>The IANA zone the contact works in; null when unknown (the account's country or the KAM's zone stands in).</summary>
+    public DateTimeZone? TimeZone { get; }
+
+    /// <summary>The language mail to this contact is written in; null when unknown.</summary>
+    public Locale? Locale { get; }
+
     /// <summary>
-    /// Erasure on request: removes name, job title, email, phone and the personal-data reference; the
+    /// Erasure on request: removes name, job title, email, phone, country, zone, language and the personal-data reference; the
     /// personal-data record itself is erased with <see cref="ContactPersonalData.Erase"/>.
     /// </summary>
     public Contact Erase() =>

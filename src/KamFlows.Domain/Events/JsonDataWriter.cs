@@ -104,10 +104,12 @@ internal sealed class JsonDataWriter(Utf8JsonWriter writer)
         writer.WriteStartObject(name);
         String("email", member.Email.Value);
         String("name", member.Name);
+        String("title", member.Title);
         String("time_zone", member.TimeZone.Id);
         String("locale", member.Locale.Tag);
+        String("country", member.Calendar.Country);
         var calendar = member.Calendar;
-        if (!calendar.Equals(new BusinessCalendar(calendar.Zone)))
+        if (!calendar.Equals(new BusinessCalendar(calendar.Zone, national: calendar.National)))
         {
             writer.WriteStartObject("calendar");
             Array("working_days", calendar.WorkingDays.Order().ToList(), d => writer.WriteStringValue(WireName.OfDay(d)));

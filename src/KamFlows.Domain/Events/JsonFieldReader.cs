@@ -120,6 +120,13 @@ internal sealed class JsonFieldReader
 
     public DateTimeZone RequiredTimeZone(string field) => Read<DateTimeZone>(field, required: true, ParseTimeZone, out var value) ? value : DateTimeZone.Utc;
 
+    public DateTimeZone? OptionalTimeZone(string field) => Read<DateTimeZone>(field, required: false, ParseTimeZone, out var value) ? value : null;
+
+    public Locale? OptionalLocale(string field) => Read<Locale>(field, required: false, ParseLocale, out var value) ? value : null;
+
+    /// <summary>An ISO 3166-1 alpha-2 country code of the tz database (<c>FI</c>, <c>bg</c> …), returned in upper case.</summary>
+    public string? OptionalCountry(string field) => Read<string>(field, required: false, ParseCountry, out var value) ? value : null;
+
     public Uri? OptionalHttpUrl(string field) => Read<Uri>(field, required: false, ParseHttpUrl, out var value) ? value : null;
 
     public int RequiredInt(string field, int minimum) => ReadInt(field, required: true, minimum) ?? minimum;
@@ -184,8 +191,9 @@ internal sealed class JsonFieldReader
     public Money? OptionalMoney(string field) => Read<Money>(field, required: false, ParseMoney, out var value) ? value : null;
 
     /// <summary>
-    /// A person on our side: <c>{"email", "name"?, "time_zone", "locale", "calendar"?: {"working_days"?,
-    /// "working_hours"?: {"opens", "closes"}, "holidays"?}}</c>.
+    /// A person on our side: <c>{"email", "name"?, "title"?, "time_zone", "locale", "country"?, "calendar"?: {"working_days"?,
+    /// "working_hours"?: {"opens", "closes"}, "holidays"?}}</c>. The country (else the zone's) brings national holidays;
+    /// the calendar's holidays are added to them.
     /// </summary>
     public TeamMember RequiredTeamMember(string field) => Read<TeamMember>(field, required: true, ParseTeamMember, out var value) ? value : Placeholder.TeamMember;
 
@@ -512,6 +520,24 @@ internal sealed class JsonFieldReader
         return true;
     }
 
+    private bool ParseCountry(JsonElement element, string path, out string value)
+    {
+        value = string.Empty;
+        if (!TryString(element, path, out var text))
+        {
+            return false;
+        }
+
+        if (!NationalHolidays.IsKnownCountry(text))
+        {
+            Add(path, $"must be an ISO 3166-1 alpha-2 country code such as FI, RU or BG (got {Quote(text)})");
+            return false;
+        }
+
+        value = text.ToUpperInvariant();
+        return true;
+    }
+
     private bool ParseHttpUrl(JsonElement element, string path, out Uri value)
     {
         value = Placeholder.Url;
@@ -566,13 +592,15 @@ internal sealed class JsonFieldReader
     {
         var email = reader.RequiredEmail("email");
         var name = reader.OptionalName("name");
+        var title = reader.OptionalName("title");
         var zone = reader.RequiredTimeZone("time_zone");
         var locale = reader.RequiredLocale("locale");
-        var calendar = reader.OptionalObject("calendar", r => ReadCalendar(r, zone)) ?? new BusinessCalendar(zone);
-        return new TeamMember(email, locale, calendar, name);
+        var country = reader.OptionalCountry("country");
+        var calendar = reader.OptionalObject("calendar", r => ReadCalendar(r, zone, country)) ?? BusinessCalendar.ForPerson(zone, country);
+        return new TeamMember(email, locale, calendar, name, title);
     }
 
-    private static BusinessCalendar ReadCalendar(JsonFieldReader reader, DateTimeZone zone)
+    private static BusinessCalendar ReadCalendar(JsonFieldReader reader, DateTimeZone zone, string? country)
     {
         var days = reader.ReadArray<IsoDayOfWeek>("working_days", reader.ParseDay, distinct: true);
         if (reader._object.TryGetProperty("working_days", out var daysElement) && daysElement.ValueKind == JsonValueKind.Array && daysElement.GetArrayLength() == 0)
@@ -582,7 +610,7 @@ internal sealed class JsonFieldReader
 
         var hours = reader.OptionalObject("working_hours", ReadWorkingHours);
         var holidays = reader.OptionalDateSet("holidays");
-        return new BusinessCalendar(zone, hours, days.Count == 0 ? null : days, holidays);
+        return BusinessCalendar.ForPerson(zone, country, hours, days.Count == 0 ? null : days, holidays);
     }
 
     private static WorkingHours ReadWorkingHours(JsonFieldReader reader)

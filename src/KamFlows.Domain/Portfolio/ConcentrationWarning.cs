@@ -8,7 +8,7 @@ public enum ConcentrationWarningKind
     /// <summary>The two largest accounts together bring at least the top-two threshold (default 50 %).</summary>
     TopTwoDominate,
 
-    /// <summary>Key accounts bring at least the mono-dependence threshold (default 75 %, seed 001).</summary>
+    /// <summary>Key accounts bring more than the mono-dependence threshold (default 75 %, seed 001: "exceeds").</summary>
     MonoDependence,
 
     /// <summary>Key accounts' share is outside the typical range (default 30–55 %, seed 001); informational.</summary>

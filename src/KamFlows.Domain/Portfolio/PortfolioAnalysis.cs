@@ -133,7 +133,7 @@ public sealed class PortfolioAnalysis
             return warnings;
         }
 
-        if (keyShare >= _options.MonoDependenceShare)
+        if (keyShare > _options.MonoDependenceShare) // Seed 001: mono-dependent when the key accounts' share exceeds 75 %.
         {
             warnings.Add(new(ConcentrationWarningKind.MonoDependence, WarningSeverity.Warning, keyShare, _options.MonoDependenceShare, keyIds));
         }

@@ -3,7 +3,7 @@ namespace KamFlows.Domain.Portfolio;
 /// <summary>
 /// Thresholds of the portfolio analysis, as fractions of total revenue (0.25 = 25 %).
 /// Defaults: Pareto A/B at 80/95 % cumulative, Breadwinner at 10 % (seed 000), one account ≥ 25 %,
-/// top two ≥ 50 % (ours, seed 003: depending on 1–2 large clients), key accounts ≥ 75 % mono-dependence
+/// top two ≥ 50 % (ours, seed 003: depending on 1–2 large clients), key accounts above 75 % mono-dependence
 /// and typical key-account share 30–55 % (seed 001).
 /// </summary>
 public sealed record PortfolioOptions

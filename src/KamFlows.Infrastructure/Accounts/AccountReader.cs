@@ -10,10 +10,16 @@ namespace KamFlows.Infrastructure.Accounts;
 /// <summary>One business object of an account as stored (proposal, tender ...): its kind, id and columns.</summary>
 public sealed record AccountObject(string Kind, string Id, IReadOnlyDictionary<string, object?> Fields);
 
-/// <summary>Reads the account store: the workflows' <see cref="IAccountReader"/> port and the management API's views.</summary>
-public sealed class AccountReader(AccountStore store) : IAccountReader
+/// <summary>
+/// Reads the account store: the workflows' <see cref="IAccountReader"/> port and the management API's views. The
+/// portfolio settings give the reporting currency and rates the quarterly review converts revenue with.
+/// </summary>
+public sealed class AccountReader(AccountStore store, PortfolioSettings? portfolio = null) : IAccountReader
 {
     private static readonly HashSet<string> InternalColumns = new(StringComparer.Ordinal) { "PartitionKey", "RowKey", "Timestamp", "odata.etag", "Event" };
+
+    public Task<CurrencyRates?> GetCurrencyRatesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(portfolio is null ? null : new CurrencyRates(portfolio.ReportingCurrency, new Dictionary<string, decimal>(portfolio.Rates, StringComparer.Ordinal)));
 
     public async Task<AccountProfile?> GetProfileAsync(string accountId, CancellationToken cancellationToken)
     {

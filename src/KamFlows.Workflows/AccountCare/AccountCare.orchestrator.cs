@@ -19,6 +19,7 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
 {
     internal const string Sweep = "sweep";
     internal const string Review = "review";
+    internal const string Concentration = "concentration";
     private const int MaxRevenueEntries = 16;
 
     /// <summary>Contact changes within this time of each other share one birthday sweep.</summary>
@@ -50,7 +51,7 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
                 return EventDisposition.Applied;
             case RevenueReported d:
                 state.Revenue.RemoveAll(r => r.PeriodStart == d.PeriodStart.ToDateOnly() && r.PeriodEnd == d.PeriodEnd.ToDateOnly());
-                state.Revenue.Add(new RevenueEntry(d.PeriodStart.ToDateOnly(), d.PeriodEnd.ToDateOnly(), d.Revenue.Amount, d.Revenue.Currency.Code));
+                state.Revenue.Add(new RevenueEntry(d.PeriodStart.ToDateOnly(), d.PeriodEnd.ToDateOnly(), d.Revenue.Amount, d.Revenue.Currency.Code, at));
                 state.Revenue.Sort((a, b) => a.PeriodStart.CompareTo(b.PeriodStart));
                 if (state.Revenue.Count > MaxRevenueEntries)
                 {
@@ -149,6 +150,8 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
 
         if (options.QuarterlyReviews)
         {
+            // The review and the concentration check wait for the quarter's revenue: the business morning after the
+            // account reported it, at the latest RevenueReportWaitDays after the quarter (then what is missing is named).
             var quarterStart = new LocalDate(today.Year, (((today.Month - 1) / 3) * 3) + 1, 1);
             foreach (var start in new[] { quarterStart, quarterStart.PlusMonths(3) })
             {
@@ -158,15 +161,22 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
                     continue; // The account was not followed during that quarter.
                 }
 
+                var label = QuarterLabel(reviewed);
+                var deadline = ReviewDeadline(kam, start, options);
+                var due = RevenueReportedAt(state, reviewed) is { } reportedAt && ReminderAfter(kam, reportedAt, start) is var early && early < deadline ? early : deadline;
                 yield return new PlanItem
                 {
-                    Id = Id(state.Key, NotificationKind.QuarterlyBusinessReview, QuarterLabel(reviewed)),
+                    Id = Id(state.Key, NotificationKind.QuarterlyBusinessReview, label),
                     Kind = NotificationKind.QuarterlyBusinessReview,
                     Internal = Review,
-                    DueAt = kam.OnOrAfter(start),
-                    Title = $"Quarterly business review {QuarterLabel(reviewed)} with {profile.Name}",
+                    DueAt = due,
+                    Title = $"Quarterly business review {label} with {profile.Name}",
                     SkipWhenLateAfter = TimeSpan.FromDays(options.QuarterlyReviewGraceDays),
                 };
+                if (state.PendingConcentrationChecks.Contains(label))
+                {
+                    yield return Internal(state, Concentration, label, deadline, $"Concentration check {label} (other accounts had not reported)");
+                }
             }
         }
 
@@ -198,7 +208,8 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
                     DueAt = kam.OnOrAfter(anchor.PlusDays(k * options.InformationBondNudgeEveryDays)),
                     Title = $"Send {profile.Name} an analysis of their results with us",
                     SkipWhenLateAfter = run.ReminderGrace,
-                    Fields = Of(("last_analysis_on", Date(state.LastReviewOn ?? anchor.ToDateOnly()))),
+                    // No event tells KamFlows that an analysis was sent: the date stays unknown rather than made up.
+                    Fields = Of(("last_analysis_on", TemplateValue.OfUnknown(TemplateValueKind.Date))),
                 };
             }
         }
@@ -234,25 +245,27 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
             return FiredOutcomes.Done;
         }
 
-        // The quarterly review: the quarter that ended before the item's due date.
+        // The quarterly review (or the concentration check left waiting): the quarter that ended before the item's due date.
         var kam = run.Kam;
-        var start = kam.DateOf(item.DueAt);
-        var quarterStart = new LocalDate(start.Year, (((start.Month - 1) / 3) * 3) + 1, 1).PlusMonths(-3);
+        var quarterStart = item.Internal == Concentration
+            ? ParseQuarter(item.Id[(item.Id.LastIndexOf('|') + 1)..])
+            : QuarterStartOf(kam.DateOf(item.DueAt)).PlusMonths(-3);
         var quarterEnd = quarterStart.PlusMonths(3).PlusDays(-1);
+        var label = QuarterLabel(quarterStart);
         var profile = run.Profile!;
-        var own = state.Revenue
-            .Where(r => r.Currency == profile.Currency && r.PeriodStart >= quarterStart.ToDateOnly() && r.PeriodEnd <= quarterEnd.ToDateOnly())
-            .Sum(r => r.Amount);
+        var ownEntries = state.Revenue.Where(r => r.PeriodStart >= quarterStart.ToDateOnly() && r.PeriodEnd <= quarterEnd.ToDateOnly()).ToList();
+        var deadline = ReviewDeadline(kam, quarterStart.PlusMonths(3), options);
         var outcome = await CallAsync(state, run, ActivityNames.ReviewQuarter, new QuarterlyReviewRequest
         {
             AccountId = state.AccountId!,
             SourceKey = state.Key,
-            Quarter = QuarterLabel(quarterStart),
+            Quarter = label,
             PeriodStart = quarterStart.ToDateOnly(),
             PeriodEnd = quarterEnd.ToDateOnly(),
             KamSendAt = kam.ToLocal(sendAt),
             HeadSendAt = run.Head.ToLocal(run.Head.NextBusinessMoment(sendAt)),
-            OwnRevenue = own,
+            OwnRevenue = ownEntries.Where(r => r.Currency == profile.Currency).Sum(r => r.Amount),
+            OwnRevenueReported = ownEntries.Count > 0,
             Currency = profile.Currency,
             OpenOpportunities = state.OpenOpportunities.Count,
             OpenComplaints = state.OpenComplaints.Count,
@@ -262,16 +275,53 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
             KeyAccountsWarningPercent = options.KeyAccountsWarningPercent,
             InviteDuration = run.InviteDuration,
             KamTimeZone = kam.TimeZone,
+            WaitedForReports = sendAt >= deadline - OnTimeTolerance,
+            ConcentrationOnly = item.Internal == Concentration,
         }, (QuarterlyReviewOutcome?)null).ConfigureAwait(true);
         if (outcome is null)
         {
             return FiredOutcomes.Failed;
         }
 
+        state.PendingConcentrationChecks.Remove(label);
+        if (!outcome.ConcentrationChecked)
+        {
+            state.PendingConcentrationChecks.Add(label); // Other accounts have not reported: checked again at the deadline.
+        }
+
+        if (item.Internal == Concentration)
+        {
+            return outcome.Outcome;
+        }
+
         state.LastReviewOn = kam.DateOf(sendAt).ToDateOnly();
         run.RequestContinueAsNew(); // A quarter is a natural point to start a fresh, short history.
         return outcome.Outcome;
     }
+
+    /// <summary>The latest the review of the quarter ending before <paramref name="nextQuarterStart"/> waits for revenue reports.</summary>
+    private static DateTimeOffset ReviewDeadline(RecipientCalendar kam, LocalDate nextQuarterStart, AccountCareOptions options) =>
+        kam.OnOrAfter(nextQuarterStart.PlusDays(options.RevenueReportWaitDays));
+
+    /// <summary>When the account reported revenue for a period ending on the quarter's last day (the whole quarter or its last month), or null.</summary>
+    private static DateTimeOffset? RevenueReportedAt(AccountCareState state, LocalDate quarterStart)
+    {
+        var end = quarterStart.PlusMonths(3).PlusDays(-1).ToDateOnly();
+        return state.Revenue.Where(r => r.PeriodEnd == end && r.PeriodStart >= quarterStart.ToDateOnly()).Select(r => r.ReportedAt).Max();
+    }
+
+    /// <summary>The first reminder time, on a business day from <paramref name="notBefore"/> on, that is not before <paramref name="reportedAt"/>.</summary>
+    private static DateTimeOffset ReminderAfter(RecipientCalendar kam, DateTimeOffset reportedAt, LocalDate notBefore)
+    {
+        var day = kam.DateOf(reportedAt);
+        var due = kam.OnOrAfter(day > notBefore ? day : notBefore);
+        return due >= reportedAt ? due : kam.OnOrAfter(day.PlusDays(1));
+    }
+
+    private static LocalDate QuarterStartOf(LocalDate date) => new(date.Year, (((date.Month - 1) / 3) * 3) + 1, 1);
+
+    private static LocalDate ParseQuarter(string label) =>
+        new(int.Parse(label[..4], CultureInfo.InvariantCulture), ((int.Parse(label[6..], CultureInfo.InvariantCulture) - 1) * 3) + 1, 1);
 
     protected override void Compact(AccountCareState state, WorkflowRun run)
     {

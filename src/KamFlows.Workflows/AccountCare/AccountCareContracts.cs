@@ -51,7 +51,21 @@ public sealed record QuarterlyReviewRequest
     public TimeSpan InviteDuration { get; init; }
 
     public string KamTimeZone { get; init; } = "UTC";
+
+    /// <summary>Whether the account's own kam.revenue.reported events cover the quarter (else its revenue is unknown).</summary>
+    public bool OwnRevenueReported { get; init; }
+
+    /// <summary>The wait for revenue reports is over: the concentration check runs with what was reported and names who has not.</summary>
+    public bool WaitedForReports { get; init; }
+
+    /// <summary>Only the concentration check (it waited for other accounts); the KAM's review was sent already.</summary>
+    public bool ConcentrationOnly { get; init; }
 }
 
 /// <summary>What the review sent, in numbers and codes only.</summary>
-public sealed record QuarterlyReviewOutcome(string Outcome, decimal RevenueSharePercent, IReadOnlyList<string> Warnings, bool ValueBondRisk);
+/// <param name="Outcome">What happened to the review reminder (enqueued, duplicate …).</param>
+/// <param name="RevenueSharePercent">Null when unknown (not reported, or a currency without a rate).</param>
+/// <param name="Warnings">Codes of the concentration warnings sent to the head.</param>
+/// <param name="ValueBondRisk">Whether the value-bond risk flag was raised.</param>
+/// <param name="ConcentrationChecked">False when other accounts had not reported yet and the wait was not over.</param>
+public sealed record QuarterlyReviewOutcome(string Outcome, decimal? RevenueSharePercent, IReadOnlyList<string> Warnings, bool ValueBondRisk, bool ConcentrationChecked = true);

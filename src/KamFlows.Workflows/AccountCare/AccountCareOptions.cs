@@ -26,8 +26,14 @@ public sealed class AccountCareOptions
     /// <summary>No meeting or other event with the account for this many days: the relationship is dormant.</summary>
     public int DormantAfterDays { get; set; } = 60;
 
-    /// <summary>Quarterly business (ROI) review with the account's numbers on the first business day of each quarter.</summary>
+    /// <summary>Quarterly business (ROI) review with the account's numbers, once the quarter's revenue is reported.</summary>
     public bool QuarterlyReviews { get; set; } = true;
+
+    /// <summary>
+    /// The review and the concentration check wait for the quarter's revenue reports at most this many days after the
+    /// quarter ends; then they run with what was reported, saying the revenue is unknown and naming the accounts that have not reported.
+    /// </summary>
+    public int RevenueReportWaitDays { get; set; } = 20;
 
     /// <summary>A quarterly review found later than this (outage, account registered mid-quarter) is skipped until the next quarter.</summary>
     public int QuarterlyReviewGraceDays { get; set; } = 30;
@@ -44,7 +50,7 @@ public sealed class AccountCareOptions
     /// <summary>Concentration warning: the two largest accounts bring at least this percent.</summary>
     public decimal TopTwoWarningPercent { get; set; } = 50m;
 
-    /// <summary>Concentration warning: key accounts bring at least this percent (mono-dependence, seed 001).</summary>
+    /// <summary>Concentration warning: key accounts bring more than this percent (mono-dependence, seed 001: "exceeds").</summary>
     public decimal KeyAccountsWarningPercent { get; set; } = 75m;
 
     /// <summary>What was sent is remembered this many days (older entries are dropped when the instance continues as new).</summary>
@@ -62,6 +68,7 @@ public sealed class AccountCareOptions
         e.AllAtLeast(nameof(ContractRenewalDaysBefore), ContractRenewalDaysBefore, 1);
         e.AtLeast(nameof(DormantAfterDays), DormantAfterDays, 1);
         e.AtLeast(nameof(QuarterlyReviewGraceDays), QuarterlyReviewGraceDays, 1);
+        e.Between(nameof(RevenueReportWaitDays), RevenueReportWaitDays, 0, 60);
         e.AtLeast(nameof(InformationBondNudgeEveryDays), InformationBondNudgeEveryDays, 0);
         e.Between(nameof(LowMarginPercent), LowMarginPercent, 0m, 100m);
         e.Between(nameof(SingleAccountWarningPercent), SingleAccountWarningPercent, 1m, 100m);

@@ -27,8 +27,12 @@ public sealed class AccountCareState : WorkflowState
 
     /// <summary>Contacts erased since the last sweep: their pending birthday reminders are withdrawn.</summary>
     public List<string> ErasedContacts { get; set; } = [];
+
+    /// <summary>Quarters (e.g. 2026-Q1) whose concentration check waits for other accounts' revenue reports until the deadline.</summary>
+    public List<string> PendingConcentrationChecks { get; set; } = [];
 }
 
 public sealed record ContractTerm(string ContractId, DateOnly StartsOn, DateOnly EndsOn, decimal? Value, string? Currency);
 
-public sealed record RevenueEntry(DateOnly PeriodStart, DateOnly PeriodEnd, decimal Amount, string Currency);
+/// <summary>Revenue the account reported; <see cref="ReportedAt"/> is when the report arrived (null in state kept before it was recorded).</summary>
+public sealed record RevenueEntry(DateOnly PeriodStart, DateOnly PeriodEnd, decimal Amount, string Currency, DateTimeOffset? ReportedAt = null);

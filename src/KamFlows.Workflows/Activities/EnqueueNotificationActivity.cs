@@ -1,3 +1,4 @@
+using KamFlows.Domain.Calendar;
 using KamFlows.Domain.Contacts;
 using KamFlows.Domain.Events;
 using Microsoft.DurableTask;
@@ -46,8 +47,7 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
                 return new NotificationOutcome(FiredOutcomes.NoRecipient);
             }
 
-            // Contacts carry no locale or zone: the KAM's are the best guess (same market, same language of work).
-            recipient = new NotificationRecipient(contact.Email!, contact.Name, profile.Kam.Locale, profile.Kam.TimeZone, RecipientRole.ClientContact, contact.ContactId);
+            recipient = new NotificationRecipient(contact.Email!, contact.Name, ClientLocale(contact, profile), ClientTimeZone(contact, profile), RecipientRole.ClientContact, contact.ContactId);
         }
         else
         {
@@ -67,10 +67,17 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         Fill("recipient_name", () => TemplateValue.OfText(recipient.Name ?? recipient.Email));
         Fill("kam_name", () => TemplateValue.OfText(profile.Kam.Name ?? profile.Kam.Email));
         Fill("kam_email", () => TemplateValue.OfText(profile.Kam.Email));
+        Fill("kam_title", () => TemplateValue.OfText(profile.Kam.Title ?? string.Empty));
         if (spec.RequiredFields.Contains("dmu") || spec.RequiredFields.Contains("unaddressed_roles"))
         {
             var dmu = await ContactsAsync().ConfigureAwait(false);
-            Fill("dmu", () => TemplateValue.OfList(dmu.Select(c => $"{c.Name}, {Words(c.Role)}, {Words(c.Attitude)}")));
+            // Rows of codes, not English words: templates name roles and attitudes in the recipient's language.
+            Fill("dmu", () => TemplateValue.OfTable(dmu.Select(c => (IReadOnlyDictionary<string, TemplateValue>)new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+            {
+                ["name"] = TemplateValue.OfText(c.Name),
+                ["role"] = TemplateValue.OfText(c.Role),
+                ["attitude"] = TemplateValue.OfText(c.Attitude),
+            })));
             var addressed = new HashSet<string>(input.AddressedRoles ?? [], StringComparer.Ordinal);
             var roles = dmu.Count > 0 ? dmu.Select(c => c.Role).Distinct(StringComparer.Ordinal) : ProposalReaders;
             Fill("unaddressed_roles", () => TemplateValue.OfList(roles.Where(r => !addressed.Contains(r)).Order(StringComparer.Ordinal)));
@@ -96,6 +103,44 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
 
         var stored = await outbox.EnqueueAsync(request, ct).ConfigureAwait(false);
         return new NotificationOutcome(stored ? FiredOutcomes.Enqueued : FiredOutcomes.Duplicate, recipient.ContactId);
+    }
+
+    /// <summary>
+    /// The language of mail to a client contact: their own; else the language of their (or the account's) country when
+    /// templates exist in it, English for other known countries; the KAM's only when nothing about the client is known.
+    /// </summary>
+    internal static string ClientLocale(ContactProfile contact, AccountProfile profile)
+    {
+        if (contact.Locale is { Length: > 0 } own)
+        {
+            return own;
+        }
+
+        return (contact.Country ?? profile.Country)?.ToUpperInvariant() switch
+        {
+            null => profile.Kam.Locale,
+            "RU" or "BY" or "KZ" or "KG" => "ru",
+            "BG" => "bg",
+            "FI" => "fi",
+            _ => "en",
+        };
+    }
+
+    /// <summary>The contact's zone; else their (or the account's) country's first tz database zone; else the KAM's.</summary>
+    internal static string ClientTimeZone(ContactProfile contact, AccountProfile profile)
+    {
+        if (contact.TimeZone is { Length: > 0 } own)
+        {
+            return own;
+        }
+
+        var country = contact.Country ?? profile.Country;
+        if (country is null || string.Equals(NationalHolidays.CountryOfZone(BusinessCalendar.ZoneFromId(profile.Kam.TimeZone)), country, StringComparison.OrdinalIgnoreCase))
+        {
+            return profile.Kam.TimeZone;
+        }
+
+        return NationalHolidays.ZonesOf(country) is [var first, ..] ? first.Id : profile.Kam.TimeZone;
     }
 
     /// <summary>The client contact to write to: someone with an email, decision makers and our supporters first.</summary>
@@ -132,6 +177,4 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         "medium" => 1,
         _ => 2,
     };
-
-    private static string Words(string wireName) => wireName.Replace('_', ' ');
 }

@@ -33,7 +33,11 @@ public sealed class RecipientCalendar
 
     public string TimeZone => Calendar.Zone.Id;
 
-    /// <summary>Builds the calendar of a team member as the account profile describes it; unreadable parts fall back to Monday–Friday 09:00–18:00 (UTC for an unknown zone).</summary>
+    /// <summary>
+    /// Builds the calendar of a team member as the account profile describes it, with the national holidays of their
+    /// country (else their zone's) and the CRM's holidays; unreadable parts fall back to Monday–Friday 09:00–18:00 (UTC
+    /// for an unknown zone).
+    /// </summary>
     public static RecipientCalendar For(TeamMemberProfile member, TimeOnly reminderTime)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -49,9 +53,37 @@ public sealed class RecipientCalendar
         }
 
         var holidays = (member.Holidays ?? []).Select(h => new LocalDate(h.Year, h.Month, h.Day));
-        var calendar = new BusinessCalendar(zone, hours, days.Count > 0 ? days : null, holidays);
+        var calendar = BusinessCalendar.ForPerson(zone, member.Country, hours, days.Count > 0 ? days : null, holidays);
         return new RecipientCalendar(calendar, reminderTime);
     }
+
+    /// <summary>
+    /// The client's calendar, for deadlines that concern the client (a proposal's validity): Monday–Friday with the
+    /// national holidays of the account's country. Null when the account has no country: the KAM's calendar stands in.
+    /// The zone is the KAM's when it lies in that country, else the country's first tz database zone; client deadlines
+    /// are dates, so the zone only decides which day an instant falls on.
+    /// </summary>
+    public static RecipientCalendar? ForClient(AccountProfile profile, RecipientCalendar kam)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(kam);
+        if (profile.Country is not { Length: > 0 } country)
+        {
+            return null;
+        }
+
+        var zone = string.Equals(NationalHolidays.CountryOfZone(kam.Calendar.Zone), country, StringComparison.OrdinalIgnoreCase)
+            ? kam.Calendar.Zone
+            : NationalHolidays.ZonesOf(country) is [var first, ..] ? first : kam.Calendar.Zone;
+        return new RecipientCalendar(BusinessCalendar.ForPerson(zone, country), new TimeOnly(kam.ReminderTime.Hour, kam.ReminderTime.Minute));
+    }
+
+    /// <summary>
+    /// The KAM's reminder time on the day <paramref name="days"/> of the client's business days before
+    /// <paramref name="date"/>, or on the KAM's last business day before it: "1 business day left" is true for the client.
+    /// </summary>
+    public DateTimeOffset BusinessDaysBefore(LocalDate date, int days, RecipientCalendar? client) =>
+        client is null ? BusinessDaysBefore(date, days) : OnOrBefore(client.Calendar.BusinessDaysBefore(date, days));
 
     /// <summary>The local date of <paramref name="time"/> in this person's zone.</summary>
     public LocalDate DateOf(DateTimeOffset time) => Instant.FromDateTimeOffset(time).InZone(Calendar.Zone).Date;

@@ -33,6 +33,9 @@ public sealed class WorkflowRun
     /// <summary>The head's calendar.</summary>
     public RecipientCalendar Head => HeadOrNull ?? throw new InvalidOperationException("The account profile is not known yet.");
 
+    /// <summary>The client's calendar (the account's country) for deadlines that concern the client; null when the account has no country.</summary>
+    public RecipientCalendar? Client { get; private set; }
+
     internal RecipientCalendar? KamOrNull { get; private set; }
 
     internal RecipientCalendar? HeadOrNull { get; private set; }
@@ -63,6 +66,7 @@ public sealed class WorkflowRun
         Profile = profile;
         KamOrNull = profile is null ? null : RecipientCalendar.For(profile.Kam, TimingReminderTime);
         HeadOrNull = profile is null ? null : RecipientCalendar.For(profile.Head, TimingReminderTime);
+        Client = profile is null ? null : RecipientCalendar.ForClient(profile, KamOrNull!);
         ProfileStale = false;
     }
 }

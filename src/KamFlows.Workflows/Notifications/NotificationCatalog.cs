@@ -74,9 +74,10 @@ public static class NotificationCatalog
             new(NotificationKind.ProposalMeetingPreparation, RecipientRole.Kam, false,
                 "Before the agreed meeting: DMU, roles not yet addressed, recent interactions, open issues.",
                 Common([.. proposal, ("meeting_at", TemplateValue.OfInstant(SampleTime)),
-                    ("dmu", TemplateValue.OfList(["Mikko Laine, decision maker, supportive", "Sari Koski, finance, neutral"])),
+                    ("dmu", TemplateValue.OfTable([Fields(("name", T("Mikko Laine")), ("role", T("executive")), ("attitude", T("supporter"))),
+                        Fields(("name", T("Sari Koski")), ("role", T("finance")), ("attitude", T("neutral")))])),
                     ("unaddressed_roles", TemplateValue.OfList(["technical"])),
-                    ("recent_interactions", TemplateValue.OfList(["2026-03-20 proposal sent", "2026-03-23 receipt confirmed"]))]), HasInvite: true),
+                    ("recent_interactions", TemplateValue.OfList(["2026-03-20 proposal sent (v1)", "2026-03-23 receipt confirmed"]))]), HasInvite: true),
             new(NotificationKind.ProposalExpiryReminder, RecipientRole.Kam, true,
                 "The proposal's validity ends soon (default 7 and 1 business days before).",
                 Common([.. proposal, ("business_days_left", TemplateValue.OfNumber(7))])),
@@ -97,11 +98,12 @@ public static class NotificationCatalog
             new(NotificationKind.TenderMilestonesOverdue, RecipientRole.Kam, true,
                 "Milestones already past when the tender was registered (reported once, not as a burst).",
                 Common(("tender_id", T("T-77")), ("tender_title", T("Fleet maintenance 2027")), ("tender_date", D(2026, 6, 1)),
-                    ("overdue_milestones", TemplateValue.OfList(["Map the DMU and current needs (2025-09-04)", "Identify key success factors (2025-10-04)"])))),
+                    ("overdue_milestones", TemplateValue.OfTable([Milestone("map_dmu", "Map the DMU and current needs", D(2025, 9, 4)),
+                        Milestone("key_success_factors", "Identify key success factors and competitors", D(2025, 10, 4))])))),
             new(NotificationKind.TenderDateMoved, RecipientRole.Kam, false,
                 "The tender date moved; future milestones moved with it.",
                 Common(("tender_id", T("T-77")), ("tender_title", T("Fleet maintenance 2027")), ("previous_tender_date", D(2026, 12, 1)),
-                    ("tender_date", D(2027, 1, 15)), ("moved_milestones", TemplateValue.OfList(["Bid/no-bid decision: 2026-10-17"])))),
+                    ("tender_date", D(2027, 1, 15)), ("moved_milestones", TemplateValue.OfTable([Milestone("bid_no_bid", "Bid/no-bid decision", D(2026, 10, 17))])))),
             new(NotificationKind.TenderResultFollowUp, RecipientRole.Kam, true,
                 "After the result: won → kick-off and reference plan; lost → debrief with the client.",
                 Common(("tender_id", T("T-77")), ("tender_title", T("Fleet maintenance 2027")), ("outcome", T("lost")))),
@@ -124,7 +126,7 @@ public static class NotificationCatalog
                 Common(("delivery_id", T("D-5")), ("delivery_description", T("Fleet maintenance, phase 1")), ("completed_on", D(2026, 3, 2)))),
             new(NotificationKind.ReferenceLetterRequestToClient, RecipientRole.ClientContact, false,
                 "Client-facing: asks the client contact for a reference letter (only where the account allows it).",
-                Common(("delivery_id", T("D-5")), ("delivery_description", T("Fleet maintenance, phase 1")), ("kam_name", T("Anna Virtanen")), ("kam_email", T("anna.virtanen@supplier.example")))),
+                Common(("delivery_id", T("D-5")), ("delivery_description", T("Fleet maintenance, phase 1")), ("kam_name", T("Anna Virtanen")), ("kam_title", T("Key Account Manager")), ("kam_email", T("anna.virtanen@supplier.example")))),
             new(NotificationKind.ReferenceLetterFollowUp, RecipientRole.Kam, true,
                 "The reference letter has not arrived: follow up.",
                 Common(("delivery_id", T("D-5")), ("delivery_description", T("Fleet maintenance, phase 1")), ("asked_on", D(2026, 3, 16)))),
@@ -147,7 +149,8 @@ public static class NotificationCatalog
                 Common(("days_since_last_contact", TemplateValue.OfNumber(61)), ("last_contact_on", D(2026, 1, 25)))),
             new(NotificationKind.ConcentrationWarning, RecipientRole.Head, false,
                 "Portfolio concentration crossed a threshold (one account ≥ 25 %, top two ≥ 50 %, key accounts ≥ 75 %).",
-                Common(("warning", T("single_account")), ("share_percent", TemplateValue.OfNumber(31.2m)), ("threshold_percent", TemplateValue.OfNumber(25)))),
+                Common(("warning", T("single_account")), ("share_percent", TemplateValue.OfNumber(31.2m)), ("threshold_percent", TemplateValue.OfNumber(25)),
+                    ("quarter", T("2026-Q1")), ("not_reported", TemplateValue.OfList(["Beta Oy"])), ("missing_rates", TemplateValue.OfList([])))),
             new(NotificationKind.ValueBondRisk, RecipientRole.Kam, false,
                 "The account is held mainly by value bonds (individual terms) while its margin is low.",
                 Common(("bonds", TemplateValue.OfList(["value"])), ("margin_percent", TemplateValue.OfNumber(4.5m)))),
@@ -175,11 +178,11 @@ public static class NotificationCatalog
             new(NotificationKind.DailyAgenda, RecipientRole.Kam, false,
                 "08:00 local on business days: today's tasks, overdue, next 7 days, proposals expiring, birthdays this week.",
                 Common(("date", D(2026, 3, 27)),
-                    ("today", TemplateValue.OfTable([Row("Call to confirm receipt of P-1001", SampleTime)])),
-                    ("overdue", TemplateValue.OfTable([Row("Bid/no-bid decision for T-77", SampleTime.AddDays(-2))])),
-                    ("next_days", TemplateValue.OfTable([Row("Contract C-3 renewal (120 days)", SampleTime.AddDays(3))])),
-                    ("expiring_proposals", TemplateValue.OfTable([Row("P-1001 valid until 2026-04-30", SampleTime.AddDays(5))])),
-                    ("birthdays", TemplateValue.OfTable([Row("Mikko Laine", SampleTime.AddDays(4))])))),
+                    ("today", TemplateValue.OfTable([Row("Call to confirm receipt of P-1001", SampleTime, NotificationKind.ProposalCallToConfirmReceipt, "P-1001")])),
+                    ("overdue", TemplateValue.OfTable([Row("Bid/no-bid decision for T-77", SampleTime.AddDays(-2), NotificationKind.TenderMilestoneDue, "T-77")])),
+                    ("next_days", TemplateValue.OfTable([Row("Contract C-3 renewal (120 days)", SampleTime.AddDays(3), NotificationKind.ContractRenewal, "")])),
+                    ("expiring_proposals", TemplateValue.OfTable([Row("P-1001 valid until 2026-04-30", SampleTime.AddDays(5), NotificationKind.ProposalExpiryReminder, "P-1001")])),
+                    ("birthdays", TemplateValue.OfTable([Row("Mikko Laine", SampleTime.AddDays(4), NotificationKind.ContactBirthday, "")])))),
             new(NotificationKind.WeeklyReport, RecipientRole.Head, false,
                 "Weekly for the head, per KAM: overdue tasks, stalled deals, proposals without follow-up, pipeline by stage, concentration warnings.",
                 Common(("week", T("2026-W13")),
@@ -203,9 +206,18 @@ public static class NotificationCatalog
     private static Dictionary<string, TemplateValue> Complaint(params (string Key, TemplateValue Value)[] more) =>
         Common([("complaint_id", T("CP-1")), ("complaint_summary", T("Two units report wrong mileage")), ("opened_on", D(2026, 3, 27)), ("resolve_by", D(2026, 4, 3)), .. more]);
 
-    private static Dictionary<string, TemplateValue> Row(string title, DateTimeOffset at) => new(StringComparer.Ordinal)
+    private static Dictionary<string, TemplateValue> Fields(params (string Key, TemplateValue Value)[] fields) =>
+        fields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+
+    private static Dictionary<string, TemplateValue> Milestone(string code, string title, TemplateValue dueOn) =>
+        Fields(("milestone", T(code)), ("title", T(title)), ("due_on", dueOn));
+
+    private static Dictionary<string, TemplateValue> Row(string title, DateTimeOffset at, NotificationKind kind, string subject) => new(StringComparer.Ordinal)
     {
         ["title"] = TemplateValue.OfText(title),
         ["at"] = TemplateValue.OfInstant(at),
+        ["kind"] = TemplateValue.OfText(kind.ToString()),
+        ["account"] = TemplateValue.OfText("ACME"),
+        ["subject"] = TemplateValue.OfText(subject),
     };
 }

@@ -64,5 +64,8 @@ public sealed record TemplateValue
 
     public static TemplateValue OfList(IEnumerable<string> items) => new() { Kind = TemplateValueKind.List, Items = [.. items] };
 
+    /// <summary>A value that is not known (revenue not reported, no meeting held yet): templates say so instead of printing 0 or a made-up date.</summary>
+    public static TemplateValue OfUnknown(TemplateValueKind kind) => new() { Kind = kind };
+
     public static TemplateValue OfTable(IEnumerable<IReadOnlyDictionary<string, TemplateValue>> rows) => new() { Kind = TemplateValueKind.Table, Rows = [.. rows] };
 }

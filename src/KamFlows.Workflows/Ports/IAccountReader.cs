@@ -1,6 +1,9 @@
 namespace KamFlows.Workflows.Ports;
 
-/// <summary>A KAM or head as workflows need them: where to write and which business calendar to plan in.</summary>
+/// <summary>
+/// A KAM or head as workflows need them: where to write and which business calendar to plan in. <see cref="Holidays"/>
+/// are the CRM's; the national holidays of <see cref="Country"/> (else of the zone's country) are added to them.
+/// </summary>
 public sealed record TeamMemberProfile(
     string Email,
     string? Name,
@@ -9,7 +12,9 @@ public sealed record TeamMemberProfile(
     IReadOnlyList<string> WorkingDays,
     string Opens,
     string Closes,
-    IReadOnlyList<DateOnly> Holidays);
+    IReadOnlyList<DateOnly> Holidays,
+    string? Country = null,
+    string? Title = null);
 
 /// <summary>The account facts workflows plan with (from the latest kam.account.upserted). No personal data.</summary>
 public sealed record AccountProfile(
@@ -22,9 +27,10 @@ public sealed record AccountProfile(
     bool AllowsDirectReferenceRequests,
     bool IsKeyAccount,
     IReadOnlyList<string> Groups,
-    IReadOnlyList<string> Bonds);
+    IReadOnlyList<string> Bonds,
+    string? Country = null);
 
-/// <summary>A DMU member without personal data (that stays in its own erasable record).</summary>
+/// <summary>A DMU member without personal data (that stays in its own erasable record); country, zone and language when the CRM sent them.</summary>
 public sealed record ContactProfile(
     string ContactId,
     string AccountId,
@@ -33,7 +39,10 @@ public sealed record ContactProfile(
     string Role,
     string Influence,
     string Attitude,
-    bool Erased);
+    bool Erased,
+    string? Country = null,
+    string? TimeZone = null,
+    string? Locale = null);
 
 /// <summary>Personal data of one contact, read only by activities that need it right before sending; never returned to orchestrators.</summary>
 public sealed record ContactPersonalFacts(string ContactId, DateOnly? Birthday, bool BirthdayHasYear, IReadOnlyList<string> Hobbies);
@@ -65,6 +74,12 @@ public interface IAccountReader
     /// </summary>
     Task<decimal?> GetMarginPercentAsync(string accountId, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
         Task.FromResult<decimal?>(null);
+
+    /// <summary>
+    /// The reporting currency and the configured rates (<c>KamFlows:Portfolio</c>) revenue in other currencies is converted
+    /// with; null when none are configured (then the account's own currency is the reporting one and no rate is known).
+    /// </summary>
+    Task<CurrencyRates?> GetCurrencyRatesAsync(CancellationToken cancellationToken) => Task.FromResult<CurrencyRates?>(null);
 }
 
 /// <summary>One complaint of an account as intake stored it (kam.complaint.*): open while neither resolved nor closed.</summary>
@@ -72,6 +87,9 @@ public sealed record ComplaintFacts(string ComplaintId, string? DeliveryId, Date
 {
     public bool IsOpen => ResolvedAt is null;
 }
+
+/// <summary>Units of <see cref="ReportingCurrency"/> per one unit of each other currency (ISO 4217 codes).</summary>
+public sealed record CurrencyRates(string ReportingCurrency, IReadOnlyDictionary<string, decimal> Rates);
 
 /// <summary>One revenue report of one account (inclusive dates), as <c>kam.revenue.reported</c> gave it.</summary>
 public sealed record ReportedRevenue(string AccountId, DateOnly PeriodStart, DateOnly PeriodEnd, decimal Amount, string Currency, bool IsKeyAccount);

@@ -362,7 +362,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
 
         foreach (var days in options.ExpiryReminderBusinessDaysOrDefault.OrderDescending())
         {
-            var due = kam.BusinessDaysBefore(validUntil, days);
+            var due = kam.BusinessDaysBefore(validUntil, days, run.Client); // The client's business days: "1 left" is true for them.
             if (due <= sent)
             {
                 continue; // The proposal was sent with less time left than this reminder assumes.

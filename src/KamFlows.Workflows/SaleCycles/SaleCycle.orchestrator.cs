@@ -179,7 +179,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         var onTrackUntil = issue14 && agreed is { } step && step > progressDate ? step : progressDate;
         var stalledDate = onTrackUntil.PlusDays(threshold);
         var stallId = Id(state.Key, NotificationKind.DealStalled, since);
-        var lastMeetingOn = Date(state.LastMeetingAt is { } lm ? kam.DateOf(lm) : progressDate);
+        var lastMeetingOn = state.LastMeetingAt is { } lm ? Date(kam.DateOf(lm)) : TemplateValue.OfUnknown(TemplateValueKind.Date); // No meeting held: none is claimed.
         var stalledDue = kam.OnOrAfter(stalledDate);
         yield return new PlanItem
         {

@@ -151,21 +151,20 @@ public sealed class TenderPreparation : KamWorkflow<TenderState>
                 Kind = NotificationKind.TenderMilestonesOverdue,
                 DueAt = kam.NextBusinessMoment(knownAt),
                 Title = $"Tender {title}: {group.Count()} milestone(s) already past",
-                Fields = fields.With(("overdue_milestones", List(group.Select(m => $"{m.Title} ({Iso(kam.DateOf(DueOf(state, m, run)))})")))),
+                Fields = fields.With(("overdue_milestones", Milestones(group, m => kam.DateOf(DueOf(state, m, run))))),
             };
         }
 
         if (state.Moves > 0 && state.MovedAt is { } movedAt && state.PreviousTenderDate is { } previous)
         {
-            var moved = state.Milestones.Where(m => !IsDone(state, m) && DueOf(state, m, run) >= m.ScheduleKnownAt)
-                .Select(m => $"{m.Title}: {Iso(kam.DateOf(DueOf(state, m, run)))}");
+            var moved = Milestones(state.Milestones.Where(m => !IsDone(state, m) && DueOf(state, m, run) >= m.ScheduleKnownAt), m => kam.DateOf(DueOf(state, m, run)));
             yield return new PlanItem
             {
                 Id = Id(state.Key, NotificationKind.TenderDateMoved, "move-" + state.Moves.ToString(CultureInfo.InvariantCulture)),
                 Kind = NotificationKind.TenderDateMoved,
                 DueAt = kam.NextBusinessMoment(movedAt),
                 Title = $"Tender {title} moved from {Iso(previous)} to {Iso(state.TenderDate)}",
-                Fields = fields.With(("previous_tender_date", Date(previous)), ("moved_milestones", List(moved))),
+                Fields = fields.With(("previous_tender_date", Date(previous)), ("moved_milestones", moved)),
             };
         }
     }
@@ -200,4 +199,13 @@ public sealed class TenderPreparation : KamWorkflow<TenderState>
 
     private static DateTimeOffset ResultDeadline(TenderState state, WorkflowRun run) =>
         new DateTimeOffset((state.ResultExpectedOn ?? state.TenderDate).AddDays(run.Options.TenderPreparation.ResultWaitDays).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>Milestones as rows (code, configured title, date): templates word them in the recipient's language.</summary>
+    private static TemplateValue Milestones(IEnumerable<TenderMilestoneState> milestones, Func<TenderMilestoneState, LocalDate> dueOn) =>
+        TemplateValue.OfTable(milestones.Select(m => (IReadOnlyDictionary<string, TemplateValue>)new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+        {
+            ["milestone"] = Text(m.Code),
+            ["title"] = Text(m.Title),
+            ["due_on"] = Date(dueOn(m)),
+        }));
 }

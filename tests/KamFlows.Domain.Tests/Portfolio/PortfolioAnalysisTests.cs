@@ -111,6 +111,21 @@ public sealed class PortfolioAnalysisTests
     }
 
     [Fact]
+    public void Analyze_KeyAccountsAtExactlySeventyFivePercent_NoMonoDependence()
+    {
+        // Seed 001: mono-dependent when the share exceeds 75 %; at exactly 75 % it is only above the typical range.
+        var report = Analyze(new PortfolioInput(
+            Year2026,
+            [Report("A", Year2026, 25m), Report("B", Year2026, 25m), Report("C", Year2026, 25m), Report("D", Year2026, 25m)],
+            new HashSet<string> { "A", "B", "C" },
+            CurrencyCode.Eur));
+
+        Assert.Equal(0.75m, report.KeyAccountShare);
+        Assert.DoesNotContain(report.Warnings, w => w.Kind == ConcentrationWarningKind.MonoDependence);
+        Assert.Contains(report.Warnings, w => w.Kind == ConcentrationWarningKind.KeyAccountShareAtypical && w.Severity == WarningSeverity.Information);
+    }
+
+    [Fact]
     public void Analyze_KeyAccountsBelowThirtyPercent_InformationalLowShare()
     {
         var report = Analyze(new PortfolioInput(

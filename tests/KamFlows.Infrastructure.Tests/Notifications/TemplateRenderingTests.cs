@@ -84,12 +84,19 @@ public sealed class TemplateRenderingTests
     {
         var meeting = new Dictionary<string, TemplateValue>(NotificationCatalog.For(NotificationKind.ProposalMeetingPreparation).SampleFields)
         {
-            ["dmu"] = TemplateValue.OfList(["<img src=x onerror=alert(1)>"]),
+            ["dmu"] = TemplateValue.OfTable([new Dictionary<string, TemplateValue>
+            {
+                ["name"] = TemplateValue.OfText("<img src=x onerror=alert(1)>"), ["role"] = TemplateValue.OfText("finance"), ["attitude"] = TemplateValue.OfText("neutral"),
+            }]),
             ["account_name"] = TemplateValue.OfText("\"><b>Acme</b>"),
         };
         var agenda = new Dictionary<string, TemplateValue>(NotificationCatalog.For(NotificationKind.DailyAgenda).SampleFields)
         {
-            ["today"] = TemplateValue.OfTable([new Dictionary<string, TemplateValue> { ["title"] = TemplateValue.OfText("<iframe src=evil>"), ["at"] = TemplateValue.OfInstant(DateTimeOffset.UnixEpoch) }]),
+            ["today"] = TemplateValue.OfTable([new Dictionary<string, TemplateValue>
+            {
+                ["title"] = TemplateValue.OfText("<iframe src=evil>"), ["at"] = TemplateValue.OfInstant(DateTimeOffset.UnixEpoch),
+                ["kind"] = TemplateValue.OfText("ContractRenewal"), ["account"] = TemplateValue.OfText("ACME"), ["subject"] = TemplateValue.OfText("<iframe src=evil>"),
+            }]),
         };
 
         var html = EmailTestKit.Templates.Render(NotificationKind.ProposalMeetingPreparation, meeting, new LocaleFormat("en", EmailTestKit.Helsinki), Unsubscribe).Html

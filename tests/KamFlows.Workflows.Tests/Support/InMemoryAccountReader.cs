@@ -19,6 +19,11 @@ public sealed class InMemoryAccountReader : IAccountReader
 
     public ConcurrentDictionary<string, decimal> Margins { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The configured reporting currency and rates (null: none configured).</summary>
+    public CurrencyRates? Rates { get; set; }
+
+    public Task<CurrencyRates?> GetCurrencyRatesAsync(CancellationToken cancellationToken) => Task.FromResult(Rates);
+
     private int _profileReads;
 
     public int ProfileReads => Volatile.Read(ref _profileReads);

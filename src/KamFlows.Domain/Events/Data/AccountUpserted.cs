@@ -31,8 +31,11 @@ public sealed record AccountUpserted : ICanonicalEventData
 
     public bool IsKeyAccount { get; init; } = true;
 
+    /// <summary>The client's country (ISO 3166-1 alpha-2, as for a KAM): its holidays count in client deadlines.</summary>
+    public string? Country { get; init; }
+
     public Account ToAccount() =>
-        new(AccountId, Name, Kam, Head, Currency, Groups, Bonds, PriceFloor, AllowsDirectReferenceRequests, IsKeyAccount);
+        new(AccountId, Name, Kam, Head, Currency, Groups, Bonds, PriceFloor, AllowsDirectReferenceRequests, IsKeyAccount, Country);
 
     internal static AccountUpserted Read(JsonFieldReader r)
     {
@@ -48,6 +51,7 @@ public sealed record AccountUpserted : ICanonicalEventData
             PriceFloor = r.OptionalMoney("price_floor"),
             AllowsDirectReferenceRequests = r.OptionalBool("allows_direct_reference_requests", false),
             IsKeyAccount = r.OptionalBool("is_key_account", true),
+            Country = r.OptionalCountry("country"),
         };
         if (data.Groups.Contains(KeyClientGroup.Breadwinner))
         {
@@ -74,5 +78,6 @@ public sealed record AccountUpserted : ICanonicalEventData
         w.Money("price_floor", PriceFloor);
         w.Bool("allows_direct_reference_requests", AllowsDirectReferenceRequests);
         w.Bool("is_key_account", IsKeyAccount);
+        w.String("country", Country);
     }
 }

@@ -31,6 +31,15 @@ public sealed record ContactUpserted : ICanonicalEventData
 
     public string? ReportsToContactId { get; init; }
 
+    /// <summary>ISO 3166-1 alpha-2: the national holidays deadlines concerning this contact count.</summary>
+    public string? Country { get; init; }
+
+    /// <summary>The IANA zone the contact works in.</summary>
+    public DateTimeZone? TimeZone { get; init; }
+
+    /// <summary>The language mail to this contact is written in.</summary>
+    public Locale? Locale { get; init; }
+
     public PersonalDataPayload? PersonalData { get; init; }
 
     /// <summary>The same event with the personal data removed, fit for workflow history.</summary>
@@ -44,7 +53,7 @@ public sealed record ContactUpserted : ICanonicalEventData
 
     /// <param name="personalDataId">The id of the stored personal data, if any (it is not part of this event).</param>
     public Contact ToContact(string? personalDataId) =>
-        new(ContactId, AccountId, Name, Role, Influence, Attitude, JobTitle, Email, Phone, ReportsToContactId, personalDataId);
+        new(ContactId, AccountId, Name, Role, Influence, Attitude, JobTitle, Email, Phone, ReportsToContactId, personalDataId, Country, TimeZone, Locale);
 
     internal static ContactUpserted Read(JsonFieldReader r)
     {
@@ -60,6 +69,9 @@ public sealed record ContactUpserted : ICanonicalEventData
             Email = r.OptionalEmail("email"),
             Phone = r.OptionalName("phone"),
             ReportsToContactId = r.OptionalId("reports_to_contact_id"),
+            Country = r.OptionalCountry("country"),
+            TimeZone = r.OptionalTimeZone("time_zone"),
+            Locale = r.OptionalLocale("locale"),
             PersonalData = r.OptionalObject("personal_data", PersonalDataPayload.Read),
         };
         if (data.ReportsToContactId is not null && data.ReportsToContactId == data.ContactId)
@@ -82,6 +94,9 @@ public sealed record ContactUpserted : ICanonicalEventData
         w.String("email", Email?.Value);
         w.String("phone", Phone);
         w.String("reports_to_contact_id", ReportsToContactId);
+        w.String("country", Country);
+        w.String("time_zone", TimeZone?.Id);
+        w.String("locale", Locale?.Tag);
         w.Object("personal_data", PersonalData is { } p ? p.Write : null);
     }
 }

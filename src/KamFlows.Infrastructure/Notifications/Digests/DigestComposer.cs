@@ -55,10 +55,10 @@ public sealed class DigestComposer
         var weekEnd = weekStart.PlusDays(6);
         var horizon = today.PlusDays(7);
         List<IReadOnlyDictionary<string, TemplateValue>> overdue = [], todayRows = [], next = [], expiring = [], birthdays = [];
-        foreach (var (_, _, action) in actions.OrderBy(a => a.Action.DueAt).ThenBy(a => a.Action.Title, StringComparer.Ordinal))
+        foreach (var (accountId, sourceKey, action) in actions.OrderBy(a => a.Action.DueAt).ThenBy(a => a.Action.Title, StringComparer.Ordinal))
         {
             var date = calendar.DateOf(Instant.FromDateTimeOffset(action.DueAt));
-            var row = Row(action);
+            var row = Row(action, accountId, sourceKey);
             if (action.Kind == nameof(NotificationKind.ContactBirthday))
             {
                 if (date >= weekStart && date <= weekEnd)
@@ -167,10 +167,19 @@ public sealed class DigestComposer
         return _terms.Phrase(format.Language, key, accounts, format.Percent(w.Share), format.Percent(w.Threshold));
     }
 
-    private static Dictionary<string, TemplateValue> Row(PlannedAction action) => new(StringComparer.Ordinal)
+    /// <summary>
+    /// An agenda row: the workflow's (English) title, and what non-English templates show instead: the kind (worded by
+    /// the term list), the account and the object it concerns (the id in the workflow's key, e.g. P-1001).
+    /// </summary>
+    private static Dictionary<string, TemplateValue> Row(PlannedAction action, string accountId, string sourceKey) => new(StringComparer.Ordinal)
     {
         ["title"] = TemplateValue.OfText(action.Title),
         ["at"] = TemplateValue.OfInstant(action.DueAt),
+        ["kind"] = TemplateValue.OfText(action.Kind),
+        ["account"] = TemplateValue.OfText(accountId),
+        ["subject"] = TemplateValue.OfText(sourceKey.StartsWith("account:", StringComparison.Ordinal) || !sourceKey.Contains(':', StringComparison.Ordinal)
+            ? string.Empty
+            : sourceKey[(sourceKey.IndexOf(':', StringComparison.Ordinal) + 1)..]),
     };
 
     /// <summary>Deterministic outbox ids: one agenda per KAM and local date, one report per head and ISO week.</summary>

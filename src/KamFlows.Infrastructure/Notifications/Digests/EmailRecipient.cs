@@ -51,6 +51,9 @@ public sealed record EmailRecipient
 
     public IReadOnlyList<DateOnly> Holidays { get; init; } = [];
 
+    /// <summary>ISO 3166-1 alpha-2 whose national holidays count; null: the zone's country.</summary>
+    public string? Country { get; init; }
+
     public DigestPreference Digest { get; init; } = DigestPreference.Daily;
 
     /// <summary>Unsubscribed from everything not essential (tasks, escalations and approvals still arrive).</summary>
@@ -67,6 +70,6 @@ public sealed record EmailRecipient
         var days = WorkingDays.Select(d => WireName.TryParseDay(d, out var day) ? day : throw new InvalidOperationException($"'{d}' is not a day name (mon … sun)."));
         var hours = new WorkingHours(LocalTimePattern.CreateWithInvariantCulture("HH':'mm").Parse(Opens).GetValueOrThrow(),
             LocalTimePattern.CreateWithInvariantCulture("HH':'mm").Parse(Closes).GetValueOrThrow());
-        return new BusinessCalendar(KamFlows.Domain.Calendar.BusinessCalendar.ZoneFromId(TimeZone), hours, days, Holidays.Select(LocalDate.FromDateOnly));
+        return BusinessCalendar.ForPerson(BusinessCalendar.ZoneFromId(TimeZone), Country, hours, days, Holidays.Select(LocalDate.FromDateOnly));
     }
 }

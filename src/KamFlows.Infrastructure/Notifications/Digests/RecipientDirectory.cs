@@ -68,8 +68,10 @@ public sealed class RecipientDirectory
                 Opens = profile.Opens,
                 Closes = profile.Closes,
                 Holidays = profile.Holidays.Select(h => h).ToList(),
+                Country = profile.Country,
             };
-            var calendarChanged = next.TimeZone != r.TimeZone || !next.WorkingDays.SequenceEqual(r.WorkingDays) || !next.Holidays.SequenceEqual(r.Holidays);
+            var calendarChanged = next.TimeZone != r.TimeZone || !next.WorkingDays.SequenceEqual(r.WorkingDays) || !next.Holidays.SequenceEqual(r.Holidays)
+                || next.Country != r.Country;
             return _schedule.Reschedule(next, _time.GetUtcNow(), onlyMissing: !calendarChanged);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -197,6 +199,7 @@ public sealed class RecipientDirectory
         ["Opens"] = r.Opens,
         ["Closes"] = r.Closes,
         ["Holidays"] = JsonSerializer.Serialize(r.Holidays),
+        ["Country"] = r.Country,
         ["Digest"] = r.Digest.ToString(),
         ["NonEssentialOptOut"] = r.NonEssentialOptOut,
         ["NextAgendaAt"] = r.NextAgendaAt,
@@ -216,6 +219,7 @@ public sealed class RecipientDirectory
         Opens = e.GetString("Opens") ?? "09:00",
         Closes = e.GetString("Closes") ?? "18:00",
         Holidays = JsonSerializer.Deserialize<List<DateOnly>>(e.GetString("Holidays") ?? "[]") ?? [],
+        Country = e.GetString("Country"),
         Digest = Enum.TryParse<DigestPreference>(e.GetString("Digest"), out var d) ? d : DigestPreference.Daily,
         NonEssentialOptOut = e.GetBoolean("NonEssentialOptOut") ?? false,
         NextAgendaAt = e.GetDateTimeOffset("NextAgendaAt"),

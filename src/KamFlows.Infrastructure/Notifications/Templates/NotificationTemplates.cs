@@ -71,6 +71,7 @@ public sealed class NotificationTemplates
         var model = TemplateModel.Build(fields, format, Terms);
         model["unsubscribe_url"] = unsubscribeUrl?.AbsoluteUri;
         model["lang"] = format.Language;
+        model["client_facing"] = NotificationCatalog.For(kind).Audience == RecipientRole.ClientContact; // Signed by the KAM: no KamFlows footer.
 
         var subject = CollapseWhitespace(RenderPlain(sections["subject"], model, format));
         var htmlBody = RenderHtml(sections["html"], model, format, null);

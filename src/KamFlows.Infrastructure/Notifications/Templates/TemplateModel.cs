@@ -7,10 +7,12 @@ namespace KamFlows.Infrastructure.Notifications.Templates;
 /// <summary>
 /// Turns typed template values into what templates see: text as strings, numbers as numbers (printed in the culture),
 /// money, dates and instants as strings already formatted for the recipient, lists as arrays, tables as arrays of
-/// objects. Adds the functions <c>term group code</c>, <c>term_or group code fallback</c> and
-/// <c>plural n one few many</c> (few is used by Russian; others choose one or many).
+/// objects; a value that is not known (<see cref="TemplateValue.OfUnknown"/>) is null, so templates say "unknown" instead
+/// of printing 0 or an empty date. Adds the functions <c>term group code</c>, <c>term_or group code fallback</c>,
+/// <c>plural n one few many</c> (CLDR categories: few is used by Russian; others choose one or many) and
+/// <c>interaction text</c> (a proposal's history line such as "2026-03-20 proposal sent (v1)" in the recipient's words).
 /// </summary>
-internal static class TemplateModel
+internal static partial class TemplateModel
 {
     public static ScriptObject Build(IReadOnlyDictionary<string, TemplateValue> fields, LocaleFormat format, TermBook terms)
     {
@@ -25,16 +27,54 @@ internal static class TemplateModel
         model.Import("term_or", new Func<string, object?, object?, string>((group, code, fallback) =>
             terms.TermOr(language, group, code?.ToString(), fallback?.ToString() ?? string.Empty)));
         model.Import("plural", new Func<object?, string, string, string, string>((n, one, few, many) => Plural(language, n, one, few, many)));
+        model.Import("interaction", new Func<object?, string>(line => Interaction(line?.ToString() ?? string.Empty, format, terms)));
         return model;
     }
+
+    /// <summary>
+    /// A proposal's history line ("{yyyy-MM-dd} {what}") with the date and the known phrases in the recipient's language;
+    /// free text the CRM sent (a meeting's summary) stays as written.
+    /// </summary>
+    internal static string Interaction(string line, LocaleFormat format, TermBook terms)
+    {
+        var match = InteractionLine().Match(line);
+        if (!match.Success)
+        {
+            return line;
+        }
+
+        var date = format.Date(match.Groups["date"].Value);
+        var what = match.Groups["what"].Value;
+        string Term(string code, string argument = "") =>
+            string.Format(CultureInfo.InvariantCulture, terms.TermOr(format.Language, "interaction", code, code), argument);
+        var phrase = what switch
+        {
+            _ when SentPhrase().Match(what) is { Success: true } sent => Term("proposal_sent", sent.Groups[1].Value),
+            "receipt confirmed" => Term("receipt_confirmed"),
+            _ when AgreedPhrase().Match(what) is { Success: true } agreed => Term("meeting_agreed", format.Date(agreed.Groups[1].Value)),
+            _ when what.StartsWith("meeting held", StringComparison.Ordinal) => Term("meeting_held") + what["meeting held".Length..],
+            "accepted" or "rejected" or "expired" => Term(what),
+            _ => what,
+        };
+        return date + ": " + phrase;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2}) (?<what>.+)$", System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex InteractionLine();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^proposal sent \(v(\d+)\)$")]
+    private static partial System.Text.RegularExpressions.Regex SentPhrase();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^meeting agreed for (\d{4}-\d{2}-\d{2})$")]
+    private static partial System.Text.RegularExpressions.Regex AgreedPhrase();
 
     private static object? Convert(TemplateValue value, LocaleFormat format) => value.Kind switch
     {
         TemplateValueKind.Text => value.Text ?? string.Empty,
-        TemplateValueKind.Number => value.Number ?? 0m,
-        TemplateValueKind.Money => format.Money(value.Number ?? 0m, value.Currency ?? "EUR"),
-        TemplateValueKind.Date => value.Date is null ? string.Empty : format.Date(value.Date),
-        TemplateValueKind.Instant => value.Instant is { } instant ? format.Instant(instant) : string.Empty,
+        TemplateValueKind.Number => value.Number,
+        TemplateValueKind.Money => value.Number is { } amount ? format.Money(amount, value.Currency ?? "EUR") : null,
+        TemplateValueKind.Date => value.Date is null ? null : format.Date(value.Date),
+        TemplateValueKind.Instant => value.Instant is { } instant ? format.Instant(instant) : null,
         TemplateValueKind.List => ToArray(value.Items ?? [], s => s),
         TemplateValueKind.Table => ToArray(value.Rows ?? [], row =>
         {

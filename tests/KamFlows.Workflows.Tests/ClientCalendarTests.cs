@@ -1,0 +1,77 @@
+using KamFlows.Workflows.Ports;
+
+namespace KamFlows.Workflows.Tests;
+
+/// <summary>DOMAIN.md "The client has a calendar and a language": client deadlines count the client's business days; client mail is in the client's language.</summary>
+public sealed class ClientCalendarTests
+{
+    [Fact]
+    public async Task ProposalExpiryReminder_BulgarianClient_OneBusinessDayLeftComesADayEarlier_BecauseOfStGeorgesDay()
+    {
+        // Valid until Wednesday 7 May 2025; Tuesday 6 May is a Bulgarian holiday (St George's Day), not a Finnish one.
+        async Task<string> OneDayLeftAsync(string? clientCountry)
+        {
+            await using var host = await WorkflowHost.StartAsync(At("2025-04-22T10:00:00+03:00"), accounts: r =>
+            {
+                Acme(r);
+                r.Profiles[AccountId] = Profile() with { Kam = Kam with { Holidays = [] }, Country = clientCountry };
+            });
+            await host.SendAsync(Ev.ProposalSent("P-1", "2025-04-22T10:00:00+03:00", 125_000m, "2025-05-07"));
+            await host.SendAsync(Ev.Acknowledged("P-1", "2025-04-22T11:00:00+03:00"));
+            await host.AdvanceToAsync(At("2025-05-08T00:00:00+03:00"));
+            return RecordingOutbox.Local(host.Outbox.Of(NotificationKind.ProposalExpiryReminder).Single(r => r.NotificationId.EndsWith("|1bd", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal("2025-05-06T09:00:00+03:00", await OneDayLeftAsync(null));  // Only the KAM's (Finnish) calendar: Tuesday.
+        Assert.Equal("2025-05-05T09:00:00+03:00", await OneDayLeftAsync("BG"));  // The client's: Monday, its last working day before the date.
+    }
+
+    [Fact]
+    public async Task ProposalExpiryReminder_RussianClient_WorkingSaturdayCounts()
+    {
+        // Valid until Wednesday 5 November 2025. In Russia Monday 3 and Tuesday 4 November are days off and Saturday 1 November is worked.
+        await using var host = await WorkflowHost.StartAsync(At("2025-10-20T10:00:00+03:00"), accounts: r =>
+        {
+            Acme(r);
+            r.Profiles[AccountId] = Profile() with { Kam = Kam with { Holidays = [] }, Country = "RU" };
+        });
+        await host.SendAsync(Ev.ProposalSent("P-1", "2025-10-20T10:00:00+03:00", 125_000m, "2025-11-05"));
+        await host.SendAsync(Ev.Acknowledged("P-1", "2025-10-20T11:00:00+03:00"));
+        await host.AdvanceToAsync(At("2025-11-06T00:00:00+02:00"));
+
+        // 1 Russian business day before 5 November is Saturday 1 November; the Finnish KAM does not work on Saturdays: Friday 31 October.
+        var oneLeft = host.Outbox.Of(NotificationKind.ProposalExpiryReminder).Single(r => r.NotificationId.EndsWith("|1bd", StringComparison.Ordinal));
+        Assert.Equal("2025-10-31T09:00:00+02:00", RecordingOutbox.Local(oneLeft));
+    }
+
+    [Fact]
+    public async Task ReferenceLetterRequestToClient_BulgarianContact_InBulgarianAndSofiaTime()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-04-17T15:00:00+03:00"), accounts: r =>
+        {
+            r.Profiles[AccountId] = Profile(allowsDirectReferenceRequests: true) with { Country = "BG" };
+            r.AddContact(Mikko with { Name = "Dimitar Ivanov", Country = "BG" }); // No locale or zone of his own: Bulgaria's.
+        });
+        await host.SendAsync(Ev.DeliveryCompleted("D-5", "2026-04-17T15:00:00+03:00"));
+        await host.AdvanceToAsync(At("2026-05-20T00:00:00+03:00"));
+
+        var request = host.Outbox.One(NotificationKind.ReferenceLetterRequestToClient);
+        Assert.Equal("bg", request.Recipient.Locale);
+        Assert.Equal("Europe/Sofia", request.Recipient.TimeZone);
+        Assert.Equal(string.Empty, request.Fields["kam_title"].Text); // Unknown title: the signature leaves it out.
+    }
+
+    [Theory]
+    [InlineData("ru-RU", null, null, "ru-RU")] // The contact's own language wins.
+    [InlineData(null, "RU", null, "ru")]
+    [InlineData(null, null, "BG", "bg")]       // The account's country when the contact has none.
+    [InlineData(null, "DE", null, "en")]       // A country without templates of its own: English, not the KAM's Finnish.
+    [InlineData(null, null, null, "fi")]       // Nothing known about the client: the KAM's language, as before.
+    public void ClientLocale_ContactThenCountryThenKam(string? contactLocale, string? contactCountry, string? accountCountry, string expected)
+    {
+        var contact = Mikko with { Locale = contactLocale, Country = contactCountry };
+        var profile = Profile() with { Country = accountCountry };
+
+        Assert.Equal(expected, Activities.EnqueueNotificationActivity.ClientLocale(contact, profile));
+    }
+}
