@@ -85,7 +85,7 @@ public sealed class CloudEventsSource(StandardWebhookVerifier verifier) : IWebho
         var events = new List<CanonicalEvent>(count);
         var paths = new List<string>(count);
         var errors = new List<EventValidationError>();
-        var firstById = new Dictionary<string, (int Index, string Json)>(StringComparer.Ordinal);
+        var ids = new RequestEventIds();
         var i = 0;
         foreach (var element in array.EnumerateArray())
         {
@@ -95,20 +95,12 @@ public sealed class CloudEventsSource(StandardWebhookVerifier verifier) : IWebho
             {
                 errors.AddRange(result.Errors);
             }
-            else if (!firstById.TryGetValue(result.Event.Id, out var first))
+            else if (ids.TryAdd(result.Event, path, errors))
             {
-                firstById[result.Event.Id] = (i, CanonicalEventJson.Serialize(result.Event));
                 events.Add(result.Event);
                 paths.Add(path);
             }
-            else if (first.Json != CanonicalEventJson.Serialize(result.Event))
-            {
-                // Which of the two is meant cannot be known: refuse the batch, naming both.
-                errors.Add(new EventValidationError($"events[{first.Index}].id", $"'{result.Event.Id}' is also the id of events[{i}], whose content differs"));
-                errors.Add(new EventValidationError($"{path}.id", $"'{result.Event.Id}' is already the id of events[{first.Index}], whose content differs"));
-            }
 
-            // The same event twice with the same content (a producer's retry inside one batch) is taken once.
             i++;
         }
 

@@ -32,6 +32,7 @@ public static class CrmMapper
         var events = new List<CanonicalEvent>();
         var paths = new List<string>();
         var errors = new List<EventValidationError>();
+        var ids = new RequestEventIds();
         var ignored = 0;
         foreach (var record in records)
         {
@@ -60,14 +61,15 @@ public static class CrmMapper
 
                 using var document = JsonDocument.Parse(envelope.ToJsonString());
                 var parsed = CanonicalEventParser.Parse(document.RootElement, $"events[{record.Index}]");
-                if (parsed.IsValid)
-                {
-                    events.Add(parsed.Event);
-                    paths.Add($"events[{record.Index}]");
-                }
-                else
+                if (!parsed.IsValid)
                 {
                     errors.AddRange(parsed.Errors.Select(e => e with { Message = $"{e.Message} (mapping rule '{rule.Name}')" }));
+                }
+                else if (ids.TryAdd(parsed.Event, $"events[{record.Index}]", errors))
+                {
+                    // A CRM's repeat of the same change inside one request is taken once.
+                    events.Add(parsed.Event);
+                    paths.Add($"events[{record.Index}]");
                 }
             }
 
