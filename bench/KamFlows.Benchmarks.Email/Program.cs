@@ -9,6 +9,7 @@ using KamFlows.Infrastructure.Notifications;
 using KamFlows.Infrastructure.Notifications.Digests;
 using KamFlows.Infrastructure.Notifications.Invites;
 using KamFlows.Infrastructure.Notifications.Outbox;
+using KamFlows.Infrastructure.Notifications.Senders;
 using KamFlows.Infrastructure.Notifications.Templates;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
@@ -58,6 +59,9 @@ queue.Stop();
 var render = Stopwatch.StartNew();
 var rendered = 0;
 long bytes = 0;
+var mime = new Stopwatch();
+long mimeBytes = 0;
+var mimeEach = new List<double>();
 string? continuation = null;
 do
 {
@@ -66,6 +70,11 @@ do
     {
         var email = renderer.Render(message);
         bytes += email.Html.Length + email.Text.Length;
+        var before = mime.Elapsed;
+        mime.Start();
+        mimeBytes += EmlText(email).Length; // The .eml the local sink writes (SendGrid builds the same headers).
+        mime.Stop();
+        mimeEach.Add((mime.Elapsed - before).TotalMicroseconds);
         rendered++;
     }
 
@@ -78,8 +87,12 @@ total.Stop();
 var peak = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
 Console.WriteLine($"KAMs: {kams}; agendas queued: {rendered}; HTML+text characters: {bytes:N0}");
 Console.WriteLine($"compose + queue: {queue.Elapsed.TotalSeconds:F2} s; read back + render: {render.Elapsed.TotalSeconds:F2} s; total: {total.Elapsed.TotalSeconds:F2} s");
+var warm = mimeEach.Skip(1).Order().ToList();
+Console.WriteLine($"of which MIME (.eml) building: {mime.Elapsed.TotalMilliseconds:F0} ms for {rendered} messages ({mimeBytes:N0} bytes); first message {mimeEach.FirstOrDefault():F0} µs, then median {(warm.Count > 0 ? warm[warm.Count / 2] : 0):F0} µs, p99 {(warm.Count > 0 ? warm[(int)(warm.Count * 0.99)] : 0):F0} µs");
 Console.WriteLine($"peak working set of this process: {peak:F0} MB (Azurite runs in its own node process)");
 return rendered == kams ? 0 : 1;
+
+static byte[] EmlText(EmailMessage email) => EmailMime.Write(email, "kamflows@supplier.example", "KamFlows", null, DateTimeOffset.UnixEpoch);
 
 /// <summary>A clock the benchmark sets.</summary>
 internal sealed class ManualClock(DateTimeOffset now) : TimeProvider

@@ -112,6 +112,7 @@ public static class KamFlowsServices
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IntakeOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PortfolioSettings>>().Value);
         services.AddSingleton<IntakeStore>();
+        services.AddSingleton<ParkedEvents>();
         services.AddSingleton<TimelineStore>();
         services.AddSingleton<ITimelineWriter>(sp => sp.GetRequiredService<TimelineStore>());
         services.AddSingleton<AccountStore>();

@@ -16,11 +16,9 @@ public static class HostRoutes
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
-        // Health: /health locally, /api/health as in Azure; the probe is a durable round trip.
-        app.MapGet("/health", (Func<HttpContext, IResult>)HealthApi.Get).WithTags("Health").Produces<HealthReport>();
-        app.MapGet("/api/health", (Func<HttpContext, IResult>)HealthApi.Get).WithTags("Health").Produces<HealthReport>();
-        app.MapPost("/api/health/probe", (HttpContext http, DurableTaskClient client) => HealthApi.ProbeAsync(http, client)).WithTags("Health")
-            .Produces<ProbeReport>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // Liveness without a key: read-only, says only that the host answers. Everything else about health needs the key.
+        app.MapGet("/health", (Func<HttpContext, IResult>)HealthApi.Live).WithTags("Health").WithName("Liveness")
+            .WithSummary("Liveness: the host answers (no key; no details)").Produces<LivenessReport>();
 
         app.MapPost("/api/webhooks/{source}", (HttpContext http, string source) => WebhookApi.ReceiveAsync(http, source))
             .WithName("ReceiveWebhook")
@@ -40,6 +38,11 @@ public static class HostRoutes
 
         app.MapOpenApi();
         var api = app.MapGroup("/api").WithTags("Management").AddEndpointFilter<ApiKeyFilter>().ProducesProblem(StatusCodes.Status401Unauthorized);
+        api.MapGet("/health", (Func<HttpContext, IResult>)HealthApi.Get).WithTags("Health").WithName("Health")
+            .WithSummary("Storage in use, task hub and storage requests made").Produces<HealthReport>();
+        api.MapPost("/health/probe", (HttpContext http, DurableTaskClient client) => HealthApi.ProbeAsync(http, client)).WithTags("Health").WithName("RunHealthProbe")
+            .WithSummary("A durable round trip through the task hub (control queue, activity, timer; ?timerSeconds=)")
+            .Produces<ProbeReport>().ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/accounts", (Func<HttpContext, Task<IResult>>)ManagementApi.ListAccountsAsync).WithName("ListAccounts")
             .WithSummary("Accounts with their groups (Breadwinner computed) and revenue share").Produces<AccountList>();
         api.MapGet("/accounts/{accountId}", (HttpContext http, string accountId, DurableTaskClient client) => ManagementApi.GetAccountAsync(http, accountId, client))
@@ -65,6 +68,17 @@ public static class HostRoutes
             .WithName("SuspendInstance").Produces<ControlResult>(StatusCodes.Status202Accepted).ProducesProblem(404);
         api.MapPost("/instances/{instanceId}/resume", (HttpContext http, string instanceId, DurableTaskClient client) => ManagementApi.ResumeAsync(http, instanceId, client))
             .WithName("ResumeInstance").Produces<ControlResult>(StatusCodes.Status202Accepted).ProducesProblem(404);
+
+        api.MapGet("/intake/failed", (Func<HttpContext, Task<IResult>>)ParkedEventsApi.ListFailedAsync).WithTags("Intake").WithName("ListFailedEvents")
+            .WithSummary("Events parked as failed, every shard (?pageSize=&continuationToken=)").Produces<ParkedEventList>().ProducesProblem(400);
+        api.MapGet("/intake/events/{eventId}", (HttpContext http, string eventId) => ParkedEventsApi.GetAsync(http, eventId)).WithTags("Intake").WithName("GetIntakeEvent")
+            .WithSummary("One accepted event: status, last error and the event as kept (no personal data)").Produces<ParkedEventDetail>().ProducesProblem(400).ProducesProblem(404);
+        api.MapPost("/intake/events/{eventId}/retry", (HttpContext http, string eventId) => ParkedEventsApi.RetryAsync(http, eventId)).WithTags("Intake").WithName("RetryFailedEvent")
+            .WithSummary("Queues a failed event again, processed as a freshly accepted one").Produces<ParkedEventResult>(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        api.MapPost("/intake/events/{eventId}/discard", (HttpContext http, string eventId) => ParkedEventsApi.DiscardAsync(http, eventId)).WithTags("Intake").WithName("DiscardFailedEvent")
+            .WithSummary("Gives up on a failed event; its id stays known (a re-send is a duplicate)").Produces<ParkedEventResult>(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
         app.MapEmailApi(app.Services.GetRequiredService<ApiKeyFilter>());
         return app;

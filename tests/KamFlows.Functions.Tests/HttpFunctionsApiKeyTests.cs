@@ -17,13 +17,13 @@ public sealed class HttpFunctionsApiKeyTests
 {
     private const string Key = "functions-test-api-key-0123456789";
 
-    /// <summary>Open by design: webhooks authenticate by signature, health is for probes, unsubscribe links are signed.</summary>
-    private static readonly string[] Public = ["Health", "ReceiveWebhook", "RunHealthProbe", "Unsubscribe"];
+    /// <summary>Open by design: webhooks authenticate by signature, unsubscribe links are signed; health needs the key.</summary>
+    private static readonly string[] Public = ["ReceiveWebhook", "Unsubscribe"];
 
     public static TheoryData<string> ProtectedFunctions() => new(HttpFunctions().Keys.Except(Public).Order(StringComparer.Ordinal));
 
     [Fact]
-    public void HttpFunctions_PublicOnes_AreExactlyWebhooksHealthAndUnsubscribe()
+    public void HttpFunctions_PublicOnes_AreExactlyWebhooksAndUnsubscribe()
     {
         var functions = HttpFunctions().Keys.ToList();
 

@@ -68,7 +68,8 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         ["KamFlows:Intake:RetryDelay"] = "00:00:00.100",
     };
 
-    public static async Task<KamFlowsTestHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool recordWorkflows = true)
+    public static async Task<KamFlowsTestHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool recordWorkflows = true,
+        Action<IServiceCollection>? services = null)
     {
         var cs = await SharedAzurite.ConnectionStringAsync();
         var hub = Names.TaskHub("h");
@@ -89,6 +90,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
 
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()!;
         builder.Services.AddKamFlowsHost(builder.Configuration, ResolvedStorage.FromOptions(storage), recordWorkflows ? EventRecorder.RegisterForEveryWorkflow : null);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapKamFlowsEndpoints();

@@ -137,6 +137,36 @@ public sealed class SimulatorCliTests
     }
 
     [Fact]
+    public async Task Simulate_Ics_CompleteVTimeZonesPlaceEveryNotificationAtItsLocalTimeAcrossDaylightSaving()
+    {
+        var (code, ics, err) = await RunAsync("simulate", Sample("sale-cycle-three-years.json"), "--format", "ics");
+        Assert.True(code == 0, err);
+        var sent = (await NotificationsAsync("sale-cycle-three-years.json")).ToDictionary(n => n.GetProperty("notificationId").GetString()!, n => n.GetProperty("sendAt").GetDateTimeOffset());
+
+        var calendar = Calendar.Load(ics)!;
+
+        Assert.NotEmpty(calendar.TimeZones);
+        foreach (var zone in calendar.TimeZones)
+        {
+            var names = KamFlows.Testing.VTimeZoneRules.Observances(zone).Select(o => o.Name).ToList();
+            Assert.Contains("STANDARD", names);
+            Assert.Contains("DAYLIGHT", names);
+        }
+
+        Assert.Equal(sent.Count, calendar.Events.Count);
+        var offsets = new HashSet<TimeSpan>();
+        foreach (var e in calendar.Events)
+        {
+            var zone = calendar.TimeZones.Single(z => z.TzId == e.DtStart!.TzId);
+            var at = sent[e.Uid!];
+            Assert.Equal(at.UtcDateTime, KamFlows.Testing.VTimeZoneRules.ToUtc(zone, e.DtStart!.Value));
+            offsets.Add(e.DtStart.Value - at.UtcDateTime);
+        }
+
+        Assert.True(offsets.Count >= 2, "The sample's notifications should fall on both sides of a daylight-saving change.");
+    }
+
+    [Fact]
     public async Task Simulate_Ics_ParsesBack_WithOneEventPerNotification()
     {
         var (code, ics, err) = await RunAsync("simulate", Sample("proposal-never-acknowledged.json"), "--format", "ics");

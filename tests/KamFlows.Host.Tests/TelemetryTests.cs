@@ -35,7 +35,7 @@ public sealed class TelemetryTests
         {
             taskHub = host.TaskHub;
             Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("/health")).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await host.Http.PostAsync("/api/health/probe?timerSeconds=0", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await host.Management.PostAsync("/api/health/probe?timerSeconds=0", null)).StatusCode);
             var events = await host.PostEventsAsync(TestEvents.Account("tel-1", "TELEMETRY", DateTimeOffset.UtcNow, "Telemetry Oy"));
             Assert.Equal(HttpStatusCode.Accepted, events.StatusCode);
         } // Disposing the host shuts the providers down, which exports what is buffered (traces, metrics, logs).

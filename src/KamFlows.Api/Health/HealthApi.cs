@@ -16,7 +16,14 @@ public static class HealthApi
         return registry.AddOrchestrator<HealthProbe>().AddActivity<HealthProbeEcho>();
     }
 
-    /// <summary>GET /api/health: storage in use, task hub and the storage requests KamFlows' own code made.</summary>
+    /// <summary>GET /health: liveness for probes without the API key; read-only and tells nothing about the deployment.</summary>
+    public static IResult Live(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return TypedResults.Ok(new LivenessReport("ok"));
+    }
+
+    /// <summary>GET /api/health (API key): storage in use, task hub and the storage requests KamFlows' own code made.</summary>
     public static IResult Get(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -24,7 +31,7 @@ public static class HealthApi
         return TypedResults.Ok(new HealthReport("ok", storage.Description, storage.TaskHub, http.RequestServices.GetRequiredService<StorageRequestCounter>().Total));
     }
 
-    /// <summary>POST /api/health/probe[?timerSeconds=]: runs <see cref="HealthProbe"/> (queue, activity, durable timer) and waits for it.</summary>
+    /// <summary>POST /api/health/probe[?timerSeconds=] (API key; it starts an orchestration): runs <see cref="HealthProbe"/> (queue, activity, durable timer) and waits for it.</summary>
     public static async Task<IResult> ProbeAsync(HttpContext http, DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -53,6 +60,9 @@ public static class HealthApi
         }
     }
 }
+
+/// <summary>What GET /health answers to anyone.</summary>
+public sealed record LivenessReport(string Status);
 
 /// <summary>What GET /api/health answers.</summary>
 public sealed record HealthReport(string Status, string Storage, string TaskHub, long StorageRequests);

@@ -91,6 +91,11 @@ public static partial class WebhookApi
             return WebhookProblems.Invalid(read.Errors);
         }
 
+        if (EventTimeCheck.Problems(read, options.Value.TimeLimits, incoming.ReceivedAt) is { Count: > 0 } impossibleTimes)
+        {
+            return WebhookProblems.Invalid(impossibleTimes);
+        }
+
         var events = read.Events.Select(e => new IncomingEvent(e, source)).ToList();
         if (events.FirstOrDefault(e => e.Json.Length > IntakeStore.MaxEventJsonChars) is { } huge)
         {

@@ -1,7 +1,9 @@
+using KamFlows.Domain.Events;
 using KamFlows.Infrastructure.Intake.Events;
 using KamFlows.Infrastructure.Intake.Mapping;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Hosting;
+using NodaTime;
 
 namespace KamFlows.Api.Webhooks;
 
@@ -25,6 +27,15 @@ public sealed class WebhookOptions
     /// <summary>Scheme and host as CRMs see them (e.g. https://kamflows.example.com), when a proxy rewrites them.</summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>How far in the future an event's <c>time</c> may lie (producers' clocks drift); later events are refused.</summary>
+    public TimeSpan MaxFutureSkew { get; set; } = EventTimeLimits.DefaultMaxFutureSkew.ToTimeSpan();
+
+    /// <summary>The earliest <c>time</c> an event may have; earlier events are refused.</summary>
+    public DateTimeOffset EarliestEventTime { get; set; } = EventTimeLimits.DefaultEarliest.ToDateTimeOffset();
+
+    /// <summary>The limits as the domain checks them.</summary>
+    public EventTimeLimits TimeLimits => new(Instant.FromDateTimeOffset(EarliestEventTime), Duration.FromTimeSpan(MaxFutureSkew));
+
     public string? SecretOf(string source) => Secrets.TryGetValue(source, out var s) && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
 
     /// <summary>Resolves a mapping path: absolute, or relative to the content root, then to the working directory.</summary>
@@ -46,7 +57,7 @@ public sealed class WebhookOptions
 }
 
 /// <summary>Checks secrets and loads every configured mapping at start-up; each message names the key (never a secret's value).</summary>
-internal sealed class WebhookOptionsValidator(IHostEnvironment environment) : IValidateOptions<WebhookOptions>
+internal sealed class WebhookOptionsValidator(IHostEnvironment environment, TimeProvider clock) : IValidateOptions<WebhookOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {
@@ -77,6 +88,17 @@ internal sealed class WebhookOptionsValidator(IHostEnvironment environment) : IV
 
                 i++;
             }
+        }
+
+        if (options.MaxFutureSkew < TimeSpan.Zero || options.MaxFutureSkew > TimeSpan.FromDays(366))
+        {
+            errors.Add($"{WebhookOptions.Section}:{nameof(WebhookOptions.MaxFutureSkew)} must be from 00:00:00 to 366.00:00:00 (got {options.MaxFutureSkew}).");
+        }
+
+        var earliestAllowed = EventDateRange.Earliest.AtStartOfDayInZone(DateTimeZone.Utc).ToDateTimeOffset();
+        if (options.EarliestEventTime < earliestAllowed || options.EarliestEventTime > clock.GetUtcNow())
+        {
+            errors.Add($"{WebhookOptions.Section}:{nameof(WebhookOptions.EarliestEventTime)} must be from {earliestAllowed:yyyy-MM-dd} to now (got {options.EarliestEventTime:O}).");
         }
 
         if (options.SecretOf("pipedrive") is { } pipedrive && !pipedrive.Contains(':', StringComparison.Ordinal))

@@ -395,6 +395,12 @@ internal sealed class JsonFieldReader
             return false;
         }
 
+        if (!EventDateRange.Contains(result.Value))
+        {
+            Add(path, $"{EventDateRange.Problem} (got {Quote(text)})");
+            return false;
+        }
+
         value = result.Value;
         return true;
     }
@@ -411,6 +417,12 @@ internal sealed class JsonFieldReader
         if (!result.Success)
         {
             Add(path, $"must be an RFC 3339 timestamp with an offset such as 2026-03-10T09:30:00+02:00 (got {Quote(text)})");
+            return false;
+        }
+
+        if (!EventDateRange.Contains(result.Value))
+        {
+            Add(path, $"{EventDateRange.Problem} (got {Quote(text)})");
             return false;
         }
 

@@ -1,4 +1,5 @@
 using KamFlows.Api.Health;
+using KamFlows.Api.Management;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -6,17 +7,17 @@ using Microsoft.DurableTask.Client;
 
 namespace KamFlows.Functions.Http;
 
-/// <summary>Health as in the local host: the storage in use, and a durable round trip through this app's task hub.</summary>
+/// <summary>Health as in the local host, behind the API key: the storage in use, and a durable round trip through this app's task hub.</summary>
 public static class HealthFunctions
 {
     [Function("Health")]
-    public static IResult Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
-        HealthApi.Get(req.HttpContext);
+    public static Task<IResult> HealthAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
+        ApiKeyCheck.ProtectAsync(req, http => Task.FromResult(HealthApi.Get(http)));
 
     [Function("RunHealthProbe")]
     public static Task<IResult> RunHealthProbeAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "health/probe")] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
-        HealthApi.ProbeAsync(req.HttpContext, client);
+        ApiKeyCheck.ProtectAsync(req, http => HealthApi.ProbeAsync(http, client));
 
     [Function(nameof(HealthProbe))]
     public static Task<HealthProbeResult> HealthProbeAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>

@@ -4,6 +4,7 @@ using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
 using Ical.Net.Serialization;
+using KamFlows.Infrastructure.Notifications.Invites;
 using KamFlows.Infrastructure.Notifications.Templates;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Simulation;
@@ -122,9 +123,9 @@ public static class SimulateCommand
     {
         var calendar = new Ical.Net.Calendar { ProductId = "-//KamFlows//Simulation//EN" };
         calendar.AddProperty("X-WR-CALNAME", "KamFlows simulation: " + scenario.Name);
-        foreach (var zone in rows.Select(r => r.TimeZone).Distinct(StringComparer.Ordinal))
+        foreach (var zone in rows.GroupBy(r => r.TimeZone, StringComparer.Ordinal))
         {
-            calendar.AddTimeZone(new VTimeZone(zone));
+            CalendarZones.Add(calendar, zone.Key, zone.Min(r => r.Local).ToDateTimeUnspecified());
         }
 
         foreach (var r in rows)

@@ -67,6 +67,26 @@ public sealed class CrmMappingTests
     }
 
     [Fact]
+    public void Map_SameChangeTwiceInOneRequest_TakenOnceAndTheSameIdWithOtherContentNamesBoth()
+    {
+        var mapping = CrmMapping.Parse("""
+            {"source":"/crm/t","rules":[{"name":"acct","when":{"kind":"account"},"type":"kam.account.upserted","time":"{at|epoch_s}",
+               "data":{"account_id":"{acc}","name":"{name}","kam":{"email":"kam@s.example","time_zone":"Europe/Helsinki","locale":"fi"},
+                       "head":{"email":"head@s.example","time_zone":"Europe/Helsinki","locale":"fi"},"currency":"EUR"}}]}
+            """, "t");
+        Dictionary<string, string> Fields(string name) => new() { ["kind"] = "account", ["at"] = "1772438400", ["acc"] = "ACME", ["name"] = name };
+
+        var repeated = CrmMapper.Map(mapping, "t", [new CrmRecord(0, "r1", Fields("Acme")), new CrmRecord(1, "r2", Fields("Beta")), new CrmRecord(2, "r1", Fields("Acme"))]);
+        var conflicting = CrmMapper.Map(mapping, "t", [new CrmRecord(0, "r1", Fields("Acme")), new CrmRecord(1, "r1", Fields("Acme Oy"))]);
+
+        Assert.True(repeated.IsValid, string.Join("; ", repeated.Errors));
+        Assert.Equal(["t-r1-acct", "t-r2-acct"], repeated.Events.Select(e => e.Id));
+        Assert.Equal(["events[0]", "events[1]"], repeated.Paths);
+        Assert.Equal(["events[0].id", "events[1].id"], conflicting.Errors.Select(e => e.Path));
+        Assert.False(conflicting.IsValid);
+    }
+
+    [Fact]
     public void Map_NoRuleMatches_RecordIsIgnoredNotAnError()
     {
         var mapping = CrmMapping.Load(Samples.Mapping("hubspot"));

@@ -1,5 +1,6 @@
 using Ical.Net;
 using Ical.Net.CalendarComponents;
+using KamFlows.Testing;
 using KamFlows.Infrastructure.Notifications.Invites;
 using KamFlows.Workflows.Notifications;
 using Microsoft.Extensions.Time.Testing;
@@ -81,4 +82,30 @@ public sealed class CalendarInviteTests
         Assert.Equal(new DateTime(2026, 3, 30, 8, 0, 0), e.DtStart.Value);
         Assert.Equal(start.UtcDateTime, e.DtStart.AsUtc);
     }
+
+    [Theory]
+    [InlineData("Europe/Helsinki", 2026, 3, 27, 9, "+02:00", "+03:00")] // The Friday before spring-forward.
+    [InlineData("Europe/Helsinki", 2026, 3, 30, 9, "+02:00", "+03:00")] // The Monday after: still 09:00 local.
+    [InlineData("Europe/Helsinki", 2026, 10, 26, 9, "+02:00", "+03:00")] // After falling back.
+    [InlineData("America/New_York", 2026, 11, 2, 8, "-05:00", "-04:00")]
+    [InlineData("Australia/Sydney", 2026, 4, 6, 9, "+10:00", "+11:00")] // Southern hemisphere: daylight time ends in April.
+    public void Invite_VTimeZone_StandardAndDaylightPartsAloneKeepTheLocalTime(string zoneId, int year, int month, int day, int hour, string standard, string daylight)
+    {
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb[zoneId];
+        var start = new NodaTime.LocalDateTime(year, month, day, hour, 0).InZoneStrictly(zone).ToDateTimeOffset();
+        var invite = new CalendarInvite("meeting:X-1", "Meeting", start, TimeSpan.FromHours(1), zoneId);
+
+        var calendar = Calendar.Load(new CalendarInviteWriter(Clock).Write(invite, "k@s.example", "a@s.example", null))!;
+
+        var vtimezone = Assert.Single(calendar.TimeZones);
+        var observances = VTimeZoneRules.Observances(vtimezone);
+        var (std, dst) = (Offset(standard), Offset(daylight));
+        Assert.Contains(("STANDARD", dst, std), observances);
+        Assert.Contains(("DAYLIGHT", std, dst), observances);
+        var e = calendar.Events.Single();
+        Assert.Equal(new DateTime(year, month, day, hour, 0, 0), e.DtStart!.Value);
+        Assert.Equal(start.UtcDateTime, VTimeZoneRules.ToUtc(vtimezone, e.DtStart.Value));
+    }
+
+    private static TimeSpan Offset(string text) => TimeSpan.Parse(text.TrimStart('+'), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -120,8 +120,8 @@ public sealed class EmailApiTests : IAsyncLifetime, IDisposable
         var forged = await anonymous.GetAsync("/api/unsubscribe/" + otherAddress);
         var truncated = await anonymous.GetAsync("/api/unsubscribe/" + token[..^3]);
 
-        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, truncated.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, truncated.StatusCode);
         Assert.Null(await _kit.Recipients.GetAsync("boss@supplier.example", default));
         Assert.Null(await _kit.Recipients.GetAsync("anna.virtanen@supplier.example", default));
     }

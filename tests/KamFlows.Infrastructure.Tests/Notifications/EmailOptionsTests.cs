@@ -40,10 +40,13 @@ public sealed class EmailOptionsTests
             Text = "x",
         };
 
-        var eml = MimeWriter.Write(message, "k@s.example", "KamFlows", DateTimeOffset.UnixEpoch);
+        var eml = System.Text.Encoding.UTF8.GetString(EmailMime.Write(message, "k@s.example", "KamFlows", null, DateTimeOffset.UnixEpoch));
+        var parsed = MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(eml)));
 
-        Assert.DoesNotContain("\r\nBcc:", eml);
-        Assert.Contains("Subject: Hello  Bcc: victim@s.example\r\n", eml);
+        Assert.DoesNotContain("\r\nBcc:", eml, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(parsed.Bcc);
+        Assert.Equal("Hello  Bcc: victim@s.example", parsed.Subject);
+        Assert.Equal("a@s.example", Assert.Single(parsed.To.Mailboxes).Address);
     }
 
     [Fact]

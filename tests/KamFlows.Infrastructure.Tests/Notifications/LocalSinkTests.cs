@@ -1,13 +1,13 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using KamFlows.Infrastructure.Notifications.Outbox;
 using KamFlows.Infrastructure.Notifications.Senders;
 using KamFlows.Workflows.Notifications;
+using MimeKit;
 
 namespace KamFlows.Infrastructure.Tests.Notifications;
 
 /// <summary>The local sink writes real .eml files, once per notification, even across a crash.</summary>
-public sealed partial class LocalSinkTests : IDisposable
+public sealed class LocalSinkTests : IDisposable
 {
     private static readonly DateTimeOffset Start = EmailTestKit.InHelsinki(2026, 3, 24, 10);
 
@@ -29,20 +29,29 @@ public sealed partial class LocalSinkTests : IDisposable
 
         var path = sink.PathFor(request.NotificationId);
         var eml = await File.ReadAllTextAsync(path);
+        var parsed = await MimeMessage.LoadAsync(path);
         var rendered = kit.Renderer.Render((await kit.Store.GetAsync(request.NotificationId, default))!);
         var headers = eml[..eml.IndexOf("\r\n\r\n", StringComparison.Ordinal)];
         Assert.Contains("From: KamFlows <kamflows@supplier.example>", headers);
-        Assert.Contains("To: =?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("Mikko Äijälä")) + "?= <mikko@acme.example>", headers);
-        Assert.Equal(rendered.Subject, DecodeWords(Header(headers, "Subject")));
+        var to = Assert.IsType<MailboxAddress>(Assert.Single(parsed.To));
+        Assert.Equal(("Mikko Äijälä", "mikko@acme.example"), (to.Name, to.Address));
+        Assert.True(headers.All(char.IsAscii), "Non-ASCII text in headers must be RFC 2047 encoded words.");
+        Assert.Equal(rendered.Subject, parsed.Subject);
         Assert.Contains("MIME-Version: 1.0", headers);
-        Assert.Contains("X-KamFlows-NotificationId: proposal:P-1001|prep", headers);
-        Assert.Contains("List-Unsubscribe: <https://kamflows.supplier.example/api/unsubscribe/", headers);
-        Assert.Matches("Content-Type: multipart/mixed; boundary=\"mix-[0-9a-f]{24}\"", headers);
-        Assert.Equal(rendered.Text, Part(eml, "text/plain; charset=utf-8"));
-        Assert.Equal(rendered.Html, Part(eml, "text/html; charset=utf-8"));
-        var ics = Part(eml, "text/calendar; charset=utf-8; method=REQUEST; name=\"invite.ics\"");
-        Assert.Equal("meeting:P-1001", Ical.Net.Calendar.Load(ics)!.Events.Single().Uid);
-        Assert.Contains("Content-Disposition: attachment; filename=\"invite.ics\"", eml);
+        Assert.Equal("proposal:P-1001|prep", parsed.Headers["X-KamFlows-NotificationId"]);
+        Assert.StartsWith("<https://kamflows.supplier.example/api/unsubscribe/", parsed.Headers["List-Unsubscribe"], StringComparison.Ordinal);
+        var mixed = Assert.IsType<Multipart>(parsed.Body);
+        Assert.Equal("multipart/mixed", mixed.ContentType.MimeType);
+        Assert.Matches("^mix-[0-9a-f]{24}$", mixed.Boundary);
+        Assert.Equal(rendered.Text.ReplaceLineEndings(), parsed.TextBody!.ReplaceLineEndings());
+        Assert.Equal(rendered.Html.ReplaceLineEndings(), parsed.HtmlBody!.ReplaceLineEndings());
+        var attachment = Assert.IsAssignableFrom<MimePart>(Assert.Single(parsed.Attachments));
+        Assert.Equal("invite.ics", attachment.FileName);
+        Assert.Equal("text/calendar", attachment.ContentType.MimeType);
+        Assert.Equal("REQUEST", attachment.ContentType.Parameters["method"]);
+        using var ics = new MemoryStream();
+        await attachment.Content!.DecodeToAsync(ics);
+        Assert.Equal("meeting:P-1001", Ical.Net.Calendar.Load(Encoding.UTF8.GetString(ics.ToArray()))!.Events.Single().Uid);
         var row = await kit.Store.GetAsync(request.NotificationId, default);
         Assert.Equal(OutboxStatus.Sent, row!.Status);
         Assert.Equal("LocalSink", row.Provider);
@@ -104,25 +113,4 @@ public sealed partial class LocalSinkTests : IDisposable
         Assert.Equal(first, again);
         Assert.DoesNotContain("changed", await File.ReadAllTextAsync(sink.PathFor("r1")));
     }
-
-    private static string Header(string headers, string name)
-    {
-        var m = Regex.Match(headers, $"^{name}: ([^\r\n]*(?:\r\n [^\r\n]*)*)", RegexOptions.Multiline);
-        return m.Groups[1].Value;
-    }
-
-    private static string DecodeWords(string value) =>
-        string.Concat(EncodedWord().Matches(value).Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value))));
-
-    private static string Part(string eml, string contentType)
-    {
-        var start = eml.IndexOf("Content-Type: " + contentType + "\r\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"No part of type {contentType}.");
-        var body = eml.IndexOf("\r\n\r\n", start, StringComparison.Ordinal) + 4;
-        var end = eml.IndexOf("\r\n--", body, StringComparison.Ordinal);
-        return Encoding.UTF8.GetString(Convert.FromBase64String(eml[body..end].Replace("\r\n", string.Empty, StringComparison.Ordinal)));
-    }
-
-    [GeneratedRegex(@"=\?utf-8\?B\?([A-Za-z0-9+/=]+)\?=")]
-    private static partial Regex EncodedWord();
 }

@@ -80,7 +80,8 @@ public sealed class SendGridDeliveryTests : IAsyncLifetime
         await kit.Sender(kit.SendGridSender()).SendDueAsync(default);
 
         var body = Assert.Single(_sendGrid.Requests).Body;
-        Assert.Null(body["headers"]);
+        Assert.Null(body["headers"]!["List-Unsubscribe"]);
+        Assert.Equal("p1|call", (string?)body["headers"]!["X-KamFlows-NotificationId"]);
         Assert.DoesNotContain("unsubscribe", (string?)body["content"]![1]!["value"], StringComparison.OrdinalIgnoreCase);
         Assert.False((bool?)body["mail_settings"]?["sandbox_mode"]?["enable"] ?? false);
     }

@@ -8,7 +8,8 @@ namespace KamFlows.Infrastructure.Intake.Events;
 /// The generic source <c>events</c>: canonical CloudEvents 1.0 in structured JSON, one
 /// (<c>application/cloudevents+json</c>) or a batch (<c>application/cloudevents-batch+json</c>, a JSON array);
 /// <c>application/json</c> may carry either. Signed per Standard Webhooks. A batch is all-or-nothing: one invalid
-/// event refuses the request, naming <c>events[i].field</c>.
+/// event refuses the request, naming <c>events[i].field</c>; so does an event id used twice with different content
+/// (both positions are named), while an exact repeat inside a batch is taken once.
 /// </summary>
 public sealed class CloudEventsSource(StandardWebhookVerifier verifier) : IWebhookSource
 {
@@ -59,7 +60,7 @@ public sealed class CloudEventsSource(StandardWebhookVerifier verifier) : IWebho
             if (root.ValueKind == JsonValueKind.Object && mediaType != BatchMediaType)
             {
                 var result = CanonicalEventParser.Parse(root);
-                return result.IsValid ? new IntakeReadResult([result.Event], [], 0) : new IntakeReadResult([], result.Errors, 0);
+                return result.IsValid ? new IntakeReadResult([result.Event], [], 0, [string.Empty]) : new IntakeReadResult([], result.Errors, 0);
             }
 
             return IntakeReadResult.Invalid("$", mediaType == BatchMediaType
@@ -82,23 +83,27 @@ public sealed class CloudEventsSource(StandardWebhookVerifier verifier) : IWebho
         }
 
         var events = new List<CanonicalEvent>(count);
+        var paths = new List<string>(count);
         var errors = new List<EventValidationError>();
+        var ids = new RequestEventIds();
         var i = 0;
         foreach (var element in array.EnumerateArray())
         {
-            var result = CanonicalEventParser.Parse(element, $"events[{i}]");
-            if (result.IsValid)
-            {
-                events.Add(result.Event);
-            }
-            else
+            var path = $"events[{i}]";
+            var result = CanonicalEventParser.Parse(element, path);
+            if (!result.IsValid)
             {
                 errors.AddRange(result.Errors);
+            }
+            else if (ids.TryAdd(result.Event, path, errors))
+            {
+                events.Add(result.Event);
+                paths.Add(path);
             }
 
             i++;
         }
 
-        return errors.Count > 0 ? new IntakeReadResult([], errors, 0) : new IntakeReadResult(events, [], 0);
+        return errors.Count > 0 ? new IntakeReadResult([], errors, 0) : new IntakeReadResult(events, [], 0, paths);
     }
 }

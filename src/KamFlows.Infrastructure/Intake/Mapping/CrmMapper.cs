@@ -4,10 +4,16 @@ using KamFlows.Domain.Events;
 
 namespace KamFlows.Infrastructure.Intake.Mapping;
 
-/// <summary>The events made from a CRM request, or every problem; <see cref="Ignored"/> counts records no rule matched.</summary>
-public sealed record IntakeReadResult(IReadOnlyList<CanonicalEvent> Events, IReadOnlyList<EventValidationError> Errors, int Ignored)
+/// <summary>
+/// The events made from a request, or every problem; <see cref="Ignored"/> counts records no rule matched; <see cref="Paths"/>
+/// gives, per event, the JSON path its errors are reported under (<c>events[3]</c>; empty for a lone event), or is null.
+/// </summary>
+public sealed record IntakeReadResult(IReadOnlyList<CanonicalEvent> Events, IReadOnlyList<EventValidationError> Errors, int Ignored, IReadOnlyList<string>? Paths = null)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>Where the event at <paramref name="index"/> came from in the request, for error paths.</summary>
+    public string PathOf(int index) => Paths is { } paths && index < paths.Count ? paths[index] : $"events[{index}]";
 
     public static IntakeReadResult Invalid(string path, string message) => new([], [new EventValidationError(path, message)], 0);
 }
@@ -24,7 +30,9 @@ public static class CrmMapper
         ArgumentNullException.ThrowIfNull(mapping);
         ArgumentNullException.ThrowIfNull(records);
         var events = new List<CanonicalEvent>();
+        var paths = new List<string>();
         var errors = new List<EventValidationError>();
+        var ids = new RequestEventIds();
         var ignored = 0;
         foreach (var record in records)
         {
@@ -53,13 +61,15 @@ public static class CrmMapper
 
                 using var document = JsonDocument.Parse(envelope.ToJsonString());
                 var parsed = CanonicalEventParser.Parse(document.RootElement, $"events[{record.Index}]");
-                if (parsed.IsValid)
-                {
-                    events.Add(parsed.Event);
-                }
-                else
+                if (!parsed.IsValid)
                 {
                     errors.AddRange(parsed.Errors.Select(e => e with { Message = $"{e.Message} (mapping rule '{rule.Name}')" }));
+                }
+                else if (ids.TryAdd(parsed.Event, $"events[{record.Index}]", errors))
+                {
+                    // A CRM's repeat of the same change inside one request is taken once.
+                    events.Add(parsed.Event);
+                    paths.Add($"events[{record.Index}]");
                 }
             }
 
@@ -69,6 +79,6 @@ public static class CrmMapper
             }
         }
 
-        return new IntakeReadResult(events, errors, ignored);
+        return new IntakeReadResult(events, errors, ignored, paths);
     }
 }

@@ -43,6 +43,9 @@ public sealed class IntakeStore : IAsyncDisposable
         _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync());
     }
 
+    /// <summary>The intake table, for <see cref="ParkedEvents"/>.</summary>
+    internal TableClient Table => _table;
+
     /// <summary>Entity-group transactions committed so far (for the benchmark and health).</summary>
     public long Transactions => _committers.Sum(c => c.Transactions);
 

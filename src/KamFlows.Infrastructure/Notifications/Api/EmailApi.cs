@@ -206,7 +206,8 @@ public static class EmailApi
         var (links, recipients, ct) = (http.RequestServices.GetRequiredService<UnsubscribeLinks>(), http.RequestServices.GetRequiredService<RecipientDirectory>(), http.RequestAborted);
         if (!links.TryRead(token, out var email))
         {
-            return Results.Content(Page("This unsubscribe link is not valid. It may have been cut off when it was copied."), "text/html; charset=utf-8", statusCode: 400);
+            // The link's signature is its only credential: a link that does not verify is refused like a missing key.
+            return Results.Content(Page("This unsubscribe link is not valid. It may have been cut off when it was copied."), "text/html; charset=utf-8", statusCode: 403);
         }
 
         await recipients.SetPreferencesAsync(email, DigestPreference.Off, nonEssentialOptOut: true, ct).ConfigureAwait(false);

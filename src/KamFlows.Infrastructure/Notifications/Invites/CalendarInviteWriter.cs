@@ -10,8 +10,8 @@ using NodaTime;
 namespace KamFlows.Infrastructure.Notifications.Invites;
 
 /// <summary>
-/// Writes a calendar invite as iCalendar (RFC 5545) with Ical.Net: METHOD REQUEST (CANCEL when cancelled), a VTIMEZONE
-/// for the invite's IANA zone, DTSTART as local wall-clock time in that zone, the invite's UID and SEQUENCE so a later
+/// Writes a calendar invite as iCalendar (RFC 5545) with Ical.Net: METHOD REQUEST (CANCEL when cancelled), a complete
+/// VTIMEZONE for the invite's IANA zone (<see cref="CalendarZones"/>), DTSTART as local wall-clock time in that zone, the invite's UID and SEQUENCE so a later
 /// version replaces the earlier one in the recipient's calendar, and DTSTAMP from the injected clock.
 /// </summary>
 public sealed class CalendarInviteWriter
@@ -39,8 +39,7 @@ public sealed class CalendarInviteWriter
             ProductId = "-//KamFlows//Notifications//EN",
         };
 
-        // Rules from a year before the meeting cover its date and every daylight-saving change around it.
-        calendar.AddTimeZone(zone.Id, invite.Start.UtcDateTime.AddYears(-1), includeHistoricalData: false);
+        CalendarZones.Add(calendar, zone.Id, local.ToDateTimeUnspecified());
         var stamp = _time.GetUtcNow().UtcDateTime;
         var calendarEvent = new CalendarEvent
         {

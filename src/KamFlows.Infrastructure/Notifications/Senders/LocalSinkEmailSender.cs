@@ -41,11 +41,11 @@ public sealed class LocalSinkEmailSender : IEmailSender
 
         Directory.CreateDirectory(Folder);
         var from = string.IsNullOrWhiteSpace(_options.FromAddress) ? "kamflows@localhost" : _options.FromAddress;
-        var content = MimeWriter.Write(message, from, _options.FromName, _time.GetUtcNow());
+        var content = EmailMime.Write(message, from, _options.FromName, _options.ReplyTo, _time.GetUtcNow());
         var temporary = Path.Combine(Folder, $".{name}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await File.WriteAllTextAsync(temporary, content, new System.Text.UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllBytesAsync(temporary, content, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, target, overwrite: false);
         }
         catch (IOException) when (File.Exists(target))

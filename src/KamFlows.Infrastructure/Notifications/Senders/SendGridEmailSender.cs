@@ -75,8 +75,8 @@ public sealed class SendGridEmailSender : IEmailSender
             mail.SetReplyTo(new EmailAddress(_options.ReplyTo));
         }
 
-        mail.AddTo(new EmailAddress(message.ToEmail, message.ToName));
-        mail.SetSubject(message.Subject);
+        mail.AddTo(new EmailAddress(message.ToEmail, message.ToName is null ? null : EmailHeaders.SingleLine(message.ToName)));
+        mail.SetSubject(EmailHeaders.SingleLine(message.Subject));
 
         // SendGrid requires text/plain before text/html.
         mail.AddContent(MimeType.Text, message.Text);
@@ -88,14 +88,7 @@ public sealed class SendGridEmailSender : IEmailSender
 
         mail.AddCategories([.. message.Categories]);
         mail.AddGlobalCustomArgs(new Dictionary<string, string>(message.TraceIds));
-        if (message.UnsubscribeUrl is { } unsubscribe)
-        {
-            mail.AddGlobalHeaders(new Dictionary<string, string>
-            {
-                ["List-Unsubscribe"] = $"<{unsubscribe.AbsoluteUri}>",
-                ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
-            });
-        }
+        mail.AddGlobalHeaders(EmailHeaders.For(message).ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)); // What the .eml carries too.
 
         mail.SetSandBoxMode(_options.SandboxMode);
         return mail;
