@@ -7,6 +7,10 @@
 //   Azurite answered: when the parent (the KamFlows host) is gone (its end of our standard input closes, the
 //   "lifeline", and a poll of its pid as a fallback), when the parent asks by closing the lifeline, and on SIGINT,
 //   SIGTERM and SIGHUP. A failed save is reported and exits with code 1;
+// - with a lifeline, the host decides when Azurite stops: Ctrl+C or a service manager signals the whole process
+//   group, and the host still needs storage while it shuts down, so a signal only starts a grace period
+//   (KAMFLOWS_SIGNAL_GRACE_MS, 60 s) that the lifeline's end cuts short; Azurite's own SIGINT/SIGTERM handlers, which
+//   would close its servers at once, are not installed;
 // - once stopping, Azurite's servers answer every new request 503 (nothing new is acknowledged), and the databases are
 //   saved again until no request still in progress changed them;
 // - a save writes a temporary file, flushes it to the disk (fsync), renames it over the database and flushes the
@@ -20,6 +24,8 @@ const http = require('http');
 const path = require('path');
 
 const parentPid = Number(process.env.KAMFLOWS_PARENT_PID || 0);
+const lifeline = process.env.KAMFLOWS_LIFELINE === 'stdin';
+const signalGraceMs = Number(process.env.KAMFLOWS_SIGNAL_GRACE_MS || 60000);
 const databases = new Set();
 const servers = new Set();
 let stopping = false;
@@ -166,14 +172,30 @@ if (parentPid > 0) {
   }, 500).unref();
 }
 
-if (process.env.KAMFLOWS_LIFELINE === 'stdin') {
+if (lifeline) {
   // The parent holds the other end of our standard input: it closes when the parent exits, however it exits.
   process.stdin.on('end', () => saveAndExit('the host closed the lifeline'));
   process.stdin.on('error', () => saveAndExit('the lifeline broke'));
   process.stdin.on('data', () => {});
   process.stdin.resume();
+
+  // Azurite registers process.once('SIGINT'|'SIGTERM', close servers): the lifeline's end takes that role.
+  const once = process.once;
+  process.once = function onceUnlessStopSignal(event, listener) {
+    if (event === 'SIGINT' || event === 'SIGTERM') {
+      return this;
+    }
+    return once.call(this, event, listener);
+  };
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => saveAndExit(signal));
+  process.on(signal, () => {
+    if (!lifeline) {
+      saveAndExit(signal);
+      return;
+    }
+    say(`${signal}: serving until the host closes the lifeline, at most ${signalGraceMs} ms`);
+    setTimeout(() => saveAndExit(`${signal} and no lifeline end within ${signalGraceMs} ms`), signalGraceMs);
+  });
 }
