@@ -2,8 +2,12 @@
 // Invariants:
 // - ports are chosen by Azurite itself (port 0) and read back from its output, so parallel test
 //   processes never collide;
-// - the Node process ends when this .NET process ends, even after SIGKILL (tools/azurite-watchdog.cjs);
+// - the Node process ends when this .NET process ends, even after SIGKILL, and a disk-backed Azurite first saves every
+//   write it answered (tools/azurite-watchdog.cjs: the lifeline is its standard input, which closes when we die);
+// - disposing a disk-backed Azurite asks it to save and waits for it (killing it would lose up to 5 s of writes);
+// - one Azurite at a time per data folder: a start waits for a previous one still saving (AzuriteDataFolderOwner);
 // - npm install runs at most once at a time per repository (file lock), and only when Azurite is missing.
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -18,13 +22,24 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     public const string DevelopmentAccountKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>The file in a data folder that names the Azurite working on it and the host that started it.</summary>
+    public const string OwnerFileName = AzuriteDataFolderOwner.FileName;
+
+    /// <summary>How long disposing waits for a disk-backed Azurite to save its data and exit before killing it.</summary>
+    public static readonly TimeSpan SaveOnDisposeTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Data folders of the disk-backed Azurites this process runs (not yet disposed).</summary>
+    private static readonly ConcurrentDictionary<string, byte> FoldersInUse = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+
     private readonly Process _process;
     private readonly StringBuilder _output;
+    private readonly string? _dataFolder;
 
-    private EmbeddedAzurite(Process process, StringBuilder output, int blobPort, int queuePort, int tablePort)
+    private EmbeddedAzurite(Process process, StringBuilder output, string? dataFolder, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
         _output = output;
+        _dataFolder = dataFolder;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
@@ -33,6 +48,9 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     public int BlobPort { get; }
     public int QueuePort { get; }
     public int TablePort { get; }
+
+    /// <summary>The Node.js process id (tests check that it ends).</summary>
+    public int ProcessId => _process.Id;
 
     public string ConnectionString => string.Create(CultureInfo.InvariantCulture,
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentAccountKey};" +
@@ -58,12 +76,40 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
         string? repositoryRoot = null,
         CancellationToken cancellationToken = default)
     {
+        if (dataFolder is null)
+        {
+            return await StartProcessAsync(null, blobPort, queuePort, tablePort, repositoryRoot, cancellationToken).ConfigureAwait(false);
+        }
+
+        dataFolder = Path.GetFullPath(dataFolder);
+        if (!FoldersInUse.TryAdd(dataFolder, 0))
+        {
+            throw new InvalidOperationException($"This process already runs an embedded Azurite on {dataFolder}: two would overwrite each other's data.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(dataFolder);
+            await AzuriteDataFolderOwner.WaitUntilFreeAsync(dataFolder, cancellationToken).ConfigureAwait(false);
+            return await StartProcessAsync(dataFolder, blobPort, queuePort, tablePort, repositoryRoot, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            FoldersInUse.TryRemove(dataFolder, out _);
+            throw;
+        }
+    }
+
+    private static async Task<EmbeddedAzurite> StartProcessAsync(
+        string? dataFolder, int blobPort, int queuePort, int tablePort, string? repositoryRoot, CancellationToken cancellationToken)
+    {
         var root = repositoryRoot ?? RepositoryRoot.Find();
         await NodeModules.EnsureAzuriteInstalledAsync(root, cancellationToken).ConfigureAwait(false);
 
         var psi = new ProcessStartInfo("node")
         {
             WorkingDirectory = root,
+            RedirectStandardInput = true, // The lifeline: it closes when this process ends, however it ends.
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -82,7 +128,6 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
         }
         else
         {
-            Directory.CreateDirectory(dataFolder);
             psi.ArgumentList.Add("--location");
             psi.ArgumentList.Add(dataFolder);
         }
@@ -91,6 +136,7 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
         AddPort(psi, "--queuePort", queuePort);
         AddPort(psi, "--tablePort", tablePort);
         psi.Environment["KAMFLOWS_PARENT_PID"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        psi.Environment["KAMFLOWS_LIFELINE"] = "stdin";
 
         var output = new StringBuilder();
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -131,6 +177,10 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (dataFolder is not null)
+        {
+            AzuriteDataFolderOwner.Write(dataFolder, process);
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
@@ -146,15 +196,54 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
 
         lock (output)
         {
-            return new EmbeddedAzurite(process, output, ports["Blob"], ports["Queue"], ports["Table"]);
+            return new EmbeddedAzurite(process, output, dataFolder, ports["Blob"], ports["Queue"], ports["Table"]);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        TryKill(_process);
+        if (_dataFolder is null)
+        {
+            TryKill(_process); // Nothing to save.
+        }
+        else
+        {
+            await StopSavingAsync().ConfigureAwait(false);
+        }
+
         await _process.WaitForExitAsync().ConfigureAwait(false);
+        if (_dataFolder is not null)
+        {
+            AzuriteDataFolderOwner.Release(_dataFolder, _process.Id);
+            FoldersInUse.TryRemove(_dataFolder, out _);
+        }
+
         _process.Dispose();
+    }
+
+    /// <summary>Closes the lifeline (the watchdog saves every database, then exits) and waits; kills only after the timeout.</summary>
+    private async Task StopSavingAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // Already closed: the process is gone or going.
+        }
+
+        using var timeout = new CancellationTokenSource(SaveOnDisposeTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync(
+                $"KamFlows: Azurite did not save and exit within {SaveOnDisposeTimeout.TotalSeconds} s; killing it (writes since its last save are lost). Its output:\n{Output}").ConfigureAwait(false);
+            TryKill(_process);
+        }
     }
 
     private static void AddPort(ProcessStartInfo psi, string option, int port)
