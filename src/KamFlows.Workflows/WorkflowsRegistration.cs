@@ -29,6 +29,7 @@ public static class WorkflowsRegistration
             .AddActivity<EnqueueNotificationActivity>(ActivityNames.EnqueueNotification)
             .AddActivity<ReplaceUpcomingPlanActivity>(ActivityNames.ReplaceUpcomingPlan)
             .AddActivity<SweepBirthdaysActivity>(ActivityNames.SweepBirthdays)
-            .AddActivity<ReviewQuarterActivity>(ActivityNames.ReviewQuarter);
+            .AddActivity<ReviewQuarterActivity>(ActivityNames.ReviewQuarter)
+            .AddActivity<RecordMissedActionsActivity>(ActivityNames.RecordMissedActions);
     }
 }

@@ -55,7 +55,7 @@ public sealed class WorkflowsOptionsTests
         Assert.Equal(
             [WorkflowCatalog.AccountCare, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation],
             registry.GetOrchestrators().Select(o => o.Key.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(6, registry.GetActivities().Count());
+        Assert.Equal(7, registry.GetActivities().Count());
     }
 
     [Fact]

@@ -33,4 +33,8 @@ public static class WorkflowActivities
     [Function(ActivityNames.ReviewQuarter)]
     public static Task<QuarterlyReviewOutcome> ReviewQuarterAsync([ActivityTrigger] QuarterlyReviewRequest input, string instanceId, FunctionContext context) =>
         ActivityRunner.RunAsync<ReviewQuarterActivity, QuarterlyReviewRequest, QuarterlyReviewOutcome>(ActivityNames.ReviewQuarter, input, instanceId, context);
+
+    [Function(ActivityNames.RecordMissedActions)]
+    public static Task<int> RecordMissedActionsAsync([ActivityTrigger] MissedActionsRecord input, string instanceId, FunctionContext context) =>
+        ActivityRunner.RunAsync<RecordMissedActionsActivity, MissedActionsRecord, int>(ActivityNames.RecordMissedActions, input, instanceId, context);
 }
