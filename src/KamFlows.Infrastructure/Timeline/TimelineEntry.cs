@@ -1,10 +1,13 @@
 namespace KamFlows.Infrastructure.Timeline;
 
-/// <summary>Whether KamFlows saw the thing (an event from a CRM) or caused it (a reminder, task or digest it sent).</summary>
+/// <summary>Whether KamFlows saw the thing (an event from a CRM), caused it (a reminder, task or digest it sent) or missed it (found past due while catching up).</summary>
 public enum TimelineOrigin
 {
     Received,
     Caused,
+
+    /// <summary>A reminder or task KamFlows did not send: it was long past due when late history arrived.</summary>
+    Missed,
 }
 
 /// <summary>

@@ -9,6 +9,8 @@
 //   from when it happened, not from when KamFlows heard of it;
 // - while the hold lasts nothing fires (reminders, tasks, internal steps): the rest of the backlog is applied first, so
 //   items of an object that a later event closes (won, lost, accepted, expired) have left the plan and never fire;
+// - before a late event is applied, what the state had planned before that event happened (within the window) and is
+//   past its grace now is recorded as missed: what the history would have sent had it arrived on time, never sent now;
 // - when the hold ends, the plan of the state as it is then is fired once: an item due at or after LagSince whose time
 //   passed more than Timing:MissedAfterBusinessDays business days of its recipient before now, or due before the
 //   moment a backfill was applied, is recorded as missed (outcome `missed`, reported once through the
@@ -123,6 +125,24 @@ public static class CatchUp
 
         var graceEnds = run.CalendarFor(item.Audience).SameTimeBusinessDaysLater(item.DueAt, run.Options.Timing.MissedAfterBusinessDays);
         return run.Now > graceEnds;
+    }
+
+    /// <summary>
+    /// Whether an item the state had planned before a late event that happened at <paramref name="happened"/> would have
+    /// gone out before it, within the window, and is now past its grace (or covered by a backfill): recorded as missed.
+    /// </summary>
+    public static bool PassedWhileLagging(CatchUpWindow window, PlanItem item, DateTimeOffset happened, DateTimeOffset now, WorkflowRun run)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(run);
+        if (item.Kind is null || item.DueAt < window.LagSince || item.DueAt >= happened)
+        {
+            return false;
+        }
+
+        return window.BackfillThrough is not null
+            || now > run.CalendarFor(item.Audience).SameTimeBusinessDaysLater(item.DueAt, run.Options.Timing.MissedAfterBusinessDays);
     }
 
     private static TimeSpan LateAfter(TimingOptions timing) => TimeSpan.FromMinutes(timing.LateEventMinutes);

@@ -110,6 +110,8 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
                 await FireDueAsync(state, run).ConfigureAwait(true);
             }
 
+            await ReportMissedAsync(state, run).ConfigureAwait(true);
+
             var outcome = (IsStarted(state) ? Finished(state, run) : null) ?? Abandoned(state, run, profileMissingSince);
             var upcoming = outcome is null && ready ? Upcoming(state, run) : [];
             await PublishAsync(state, run, upcoming).ConfigureAwait(true);
@@ -261,6 +263,11 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
 
         var wasStarted = IsStarted(state);
         var asOf = CatchUp.AppliedAsOf(e, run.Now, run.Options.Timing);
+        if (asOf is { } happened)
+        {
+            MissPassedItems(state, run, happened); // What the state before this event would have sent before it happened.
+        }
+
         var disposition = ApplyAsOf(state, e, run, asOf);
         if (asOf is not null || CatchUp.IsBackfill(e))
         {
@@ -302,6 +309,72 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         }
     }
 
+    /// <summary>
+    /// Before a late event is applied: the items the state had planned before that event happened (and after the window
+    /// opened) would have gone out had the history arrived on time; past their grace now, they are recorded as missed,
+    /// one at a time in due order (recording one may end others, e.g. an expiry), so the digest can say what was missed.
+    /// </summary>
+    private void MissPassedItems(TState state, WorkflowRun run, DateTimeOffset happened)
+    {
+        if (state.CatchingUp is not { } window || run.Profile is null || !IsStarted(state))
+        {
+            return;
+        }
+
+        var now = run.Now;
+        run.AppliedAsOf = happened; // Plans that look at "today" see the day the event happened.
+        try
+        {
+            for (var i = 0; i < MaxFiringsPerStep; i++)
+            {
+                PlanItem? next = null;
+                foreach (var item in AllItems(state, run))
+                {
+                    if (!state.Fired.ContainsKey(item.Id) && !state.Deferred.ContainsKey(item.Id) && CatchUp.PassedWhileLagging(window, item, happened, now, run)
+                        && (next is null || item.DueAt < next.DueAt || (item.DueAt == next.DueAt && string.CompareOrdinal(item.Id, next.Id) < 0)))
+                    {
+                        next = item;
+                    }
+                }
+
+                if (next is null)
+                {
+                    return;
+                }
+
+                RecordMissed(state, next, run, now);
+            }
+        }
+        finally
+        {
+            run.AppliedAsOf = null;
+        }
+    }
+
+    private void RecordMissed(TState state, PlanItem item, WorkflowRun run, DateTimeOffset decidedAt)
+    {
+        var fired = new FiredAction { Kind = item.Kind?.ToString(), Title = item.Title, IsTask = item.IsTask, Audience = item.Audience, At = decidedAt, Outcome = FiredOutcomes.Missed };
+        state.Fired[item.Id] = fired;
+        run.PendingMissed.Add(new MissedAction(item.Id, fired.Kind!, item.Title, run.CalendarFor(item.Audience).ToLocal(item.DueAt), item.Audience,
+            run.EmailFor(item.Audience == RecipientRole.Head ? RecipientRole.Head : RecipientRole.Kam)));
+        OnFired(state, item, fired, run);
+    }
+
+    /// <summary>Reports what this step recorded as missed (one activity call), so it reaches the timeline and the next digest.</summary>
+    private static async Task ReportMissedAsync(TState state, WorkflowRun run)
+    {
+        if (run.PendingMissed.Count == 0 || state.AccountId is null)
+        {
+            return;
+        }
+
+        var missed = run.PendingMissed.ToList();
+        run.PendingMissed.Clear();
+        state.Note($"{run.Now:O} {missed.Count} item(s) past due while catching up recorded as missed, not sent");
+        await CallAsync(state, run, ActivityNames.RecordMissedActions,
+            new MissedActionsRecord(state.AccountId, run.Profile?.Name ?? state.AccountId, state.Key, missed), 0).ConfigureAwait(true);
+    }
+
     /// <summary>Applies an event as of <paramref name="asOf"/> (a late event's own time), or now when null.</summary>
     private EventDisposition ApplyAsOf(TState state, CanonicalEvent canonicalEvent, WorkflowRun run, DateTimeOffset? asOf)
     {
@@ -323,15 +396,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             return; // The backlog may still be arriving: a later event may close the object or move its dates.
         }
 
-        var missed = new List<MissedAction>();
-        var allDecided = await FireDueItemsAsync(state, run, missed).ConfigureAwait(true);
-        if (missed.Count > 0)
-        {
-            state.Note($"{run.Now:O} {missed.Count} item(s) past due while catching up recorded as missed, not sent");
-            await CallAsync(state, run, ActivityNames.RecordMissedActions,
-                new MissedActionsRecord(state.AccountId!, run.Profile?.Name ?? state.AccountId!, state.Key, missed), 0).ConfigureAwait(true);
-        }
-
+        var allDecided = await FireDueItemsAsync(state, run).ConfigureAwait(true);
         if (allDecided)
         {
             state.CatchingUp = null; // Caught up: everything that was due has been sent, put off or recorded as missed.
@@ -339,7 +404,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     }
 
     /// <summary>Fires what is due; false when more was due than one step fires (the rest follow at the next step).</summary>
-    private async Task<bool> FireDueItemsAsync(TState state, WorkflowRun run, List<MissedAction> missed)
+    private async Task<bool> FireDueItemsAsync(TState state, WorkflowRun run)
     {
         // One item at a time, recomputing the plan after each: firing one may change what else is due (an expiry ends the follow-up).
         for (var i = 0; i < MaxFiringsPerStep; i++)
@@ -365,7 +430,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
                 return true;
             }
 
-            await FireAsync(state, next, run, missed).ConfigureAwait(true);
+            await FireAsync(state, next, run).ConfigureAwait(true);
         }
 
         state.Note($"{run.Now:O} more than {MaxFiringsPerStep} items were due at once; the rest follow");
@@ -375,19 +440,14 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     /// <summary>When an item is due: its plan time, or the business moment it was put off to.</summary>
     private static DateTimeOffset DueOf(TState state, PlanItem item) => state.Deferred.TryGetValue(item.Id, out var deferred) ? deferred : item.DueAt;
 
-    private async Task FireAsync(TState state, PlanItem item, WorkflowRun run, List<MissedAction> missed)
+    private async Task FireAsync(TState state, PlanItem item, WorkflowRun run)
     {
         var fired = new FiredAction { Kind = item.Kind?.ToString(), Title = item.Title, IsTask = item.IsTask, Audience = item.Audience };
         var wasDeferred = state.Deferred.Remove(item.Id, out var deferred);
         fired.At = wasDeferred ? deferred : item.DueAt;
         if (!wasDeferred && CatchUp.IsMissed(state, item, run))
         {
-            fired.At = run.Now;
-            fired.Outcome = FiredOutcomes.Missed;
-            state.Fired[item.Id] = fired;
-            missed.Add(new MissedAction(item.Id, fired.Kind!, item.Title, run.CalendarFor(item.Audience).ToLocal(item.DueAt), item.Audience,
-                run.EmailFor(item.Audience == RecipientRole.Head ? RecipientRole.Head : RecipientRole.Kam)));
-            OnFired(state, item, fired, run);
+            RecordMissed(state, item, run, run.Now);
             return;
         }
 

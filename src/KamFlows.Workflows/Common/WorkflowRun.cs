@@ -27,6 +27,9 @@ public sealed class WorkflowRun
     /// <summary>Set by the engine around <c>Apply</c> of a late event.</summary>
     internal DateTimeOffset? AppliedAsOf { get; set; }
 
+    /// <summary>Items recorded as missed in this step, reported by one activity call at its end.</summary>
+    internal List<MissedAction> PendingMissed { get; } = [];
+
     /// <summary>The orchestration's clock as an instant (the SDK gives a UTC <see cref="DateTime"/>, whatever its Kind says).</summary>
     public static DateTimeOffset UtcNow(TaskOrchestrationContext context) =>
         new(DateTime.SpecifyKind((context ?? throw new ArgumentNullException(nameof(context))).CurrentUtcDateTime, DateTimeKind.Utc));
