@@ -50,6 +50,8 @@ public sealed class BackfillTests
         await using var host = await WorkflowHost.StartAsync(At("2026-04-24T09:30:00+03:00"), accounts: r => Acme(r));
         await host.SendAsync(Ev.ProposalSent("P-1", "2026-04-23T10:00:00+03:00", 125_000m, "2026-05-29"));
         Assert.Empty(host.Outbox.All); // Held while the rest of the backlog may come.
+        Assert.DoesNotContain(host.Upcoming.PlanOf("proposal:P-1"), a => a.Kind == "ProposalCallToConfirmReceipt"); // Being decided: not an overdue task in anyone's agenda.
+        Assert.Contains(host.Upcoming.PlanOf("proposal:P-1"), a => a.Kind == "ProposalExpiryReminder"); // The future is still shown.
         await host.AdvanceToAsync(At("2026-04-24T10:00:00+03:00"));
 
         var call = host.Outbox.One(NotificationKind.ProposalCallToConfirmReceipt);
@@ -83,6 +85,20 @@ public sealed class BackfillTests
         var missed = host.Missed.Items.Select(m => m.Item.Kind).ToList();
         Assert.Contains(nameof(NotificationKind.TenderResultFollowUp), missed);
         Assert.Equal("won", (await host.ResultAsync("tender:T-77")).Outcome);
+    }
+
+    [Theory]
+    [InlineData("2026-04-23T12:00:00+03:00", false)] // Down until Thursday noon: the call (Tuesday 09:00) is past its one-business-day grace.
+    [InlineData("2026-04-21T12:00:00+03:00", true)] // Down until Tuesday noon: three hours late, it still goes out.
+    public async Task ProposalFollowUp_HostDownWhenTheCallWasDue_LateTimerMissesItPastTheGrace_SendsItWithin(string backAt, bool sent)
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-04-20T10:00:00+03:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.ProposalSent("P-1", "2026-04-20T10:00:00+03:00", 125_000m, "2026-05-29"));
+        host.Clock.MoveTo(At(backAt)); // Nothing ran meanwhile; the timers fire when the host is back.
+        await host.AdvanceToAsync(At(backAt).AddMinutes(10));
+
+        Assert.Equal(sent ? 1 : 0, host.Outbox.Of(NotificationKind.ProposalCallToConfirmReceipt).Count);
+        Assert.Equal(sent ? [] : ["proposal:P-1|ProposalCallToConfirmReceipt|v1|call"], host.Missed.Items.Select(m => m.Item.Id));
     }
 
     [Fact]
