@@ -273,6 +273,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         {
             CatchUp.Open(state, asOf ?? run.Now, run.Now, run.Options.Timing, CatchUp.IsBackfill(e));
         }
+
         if (disposition == EventDisposition.Applied && RefreshProfileOnEveryEvent)
         {
             run.ProfileStale = true; // The KAM, head or calendars may have changed since: plan with the current ones.
