@@ -37,6 +37,8 @@ public sealed class BackfillModeTests
         Assert.Equal(0, outbox.GetProperty("items").GetArrayLength());
         var timeline = await host.Management.GetStringAsync("/api/accounts/ACME/timeline");
         Assert.Contains("Not sent, past due while KamFlows caught up: Call Acme Oy to confirm receipt of proposal P-1 v1", timeline, StringComparison.Ordinal);
+        Assert.Contains("\"origin\":\"Missed\"", timeline, StringComparison.Ordinal);
+        Assert.Contains("\"origin\":\"Received\"", timeline, StringComparison.Ordinal);
     }
 
     [Theory]

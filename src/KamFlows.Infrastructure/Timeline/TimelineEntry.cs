@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace KamFlows.Infrastructure.Timeline;
 
 /// <summary>Whether KamFlows saw the thing (an event from a CRM), caused it (a reminder, task or digest it sent) or missed it (found past due while catching up).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TimelineOrigin>))] // "missed" must read as such in the API, not as 2.
 public enum TimelineOrigin
 {
     Received,
