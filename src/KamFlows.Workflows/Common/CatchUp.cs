@@ -4,7 +4,8 @@
 // - a step is late when it applies an event whose `time` is more than Timing:LateEventMinutes before the orchestration's
 //   now, or an event marked as backfill (CloudEvents extension `kambackfill: true`), or wakes on a timer that many
 //   minutes after the timer's time. A late step opens the catch-up window (or widens it): LagSince is the earliest such
-//   event or timer time, and the hold lasts until Timing:CatchUpSettleSeconds after the latest late step;
+//   event or timer time, and the hold lasts until Timing:CatchUpSettleSeconds after the latest late step (rounded up to
+//   a whole settle period, so one durable timer serves a whole backlog); an event dated in the future is applied now;
 // - a late event is applied as of its own time (WorkflowRun.Now during Apply), so what it starts or closes is planned
 //   from when it happened, not from when KamFlows heard of it;
 // - while the hold lasts nothing fires (reminders, tasks, internal steps): the rest of the backlog is applied first, so
