@@ -133,9 +133,8 @@ public sealed class BackfillLiveTests(ITestOutputHelper output)
     private static async Task<string> RunAgendaAsync(KamFlowsTestHost host, string kamEmail)
     {
         var recipients = host.Services.GetRequiredService<RecipientDirectory>();
-        EmailRecipient? kam = null;
-        await Eventually.WaitUntilAsync(async () => (kam = await recipients.GetAsync(kamEmail, default)) is not null);
-        await recipients.TryReplaceAsync(kam!, kam! with { NextAgendaAt = DateTimeOffset.UtcNow.AddSeconds(-1) }, default);
+        await Eventually.WaitUntilAsync(async () => await recipients.GetAsync(kamEmail, default) is { } kam // Registered with the account; retried if the row changed meanwhile.
+            && await recipients.TryReplaceAsync(kam, kam with { NextAgendaAt = DateTimeOffset.UtcNow.AddSeconds(-1) }, default) is not null);
         await host.Services.GetRequiredService<EmailDelivery>().RunOnceAsync(default);
         JsonObject? page = null;
         await Eventually.WaitUntilAsync(async () =>
