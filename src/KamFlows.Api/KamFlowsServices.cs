@@ -49,6 +49,8 @@ public static class KamFlowsServices
         services.AddSingleton(counter);
         services.AddSingleton(sp => new StorageClients(sp.GetRequiredService<ResolvedStorage>(), sp.GetRequiredService<StorageRequestCounter>()));
         services.AddKamFlowsWorkflows(configuration).AddUpcomingActionsTable();
+        services.AddSingleton(sp => new MissedActionStore(sp.GetRequiredService<StorageClients>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<ITimelineWriter>()));
+        services.AddSingleton<IMissedActions>(sp => sp.GetRequiredService<MissedActionStore>()); // Items missed while catching up: timeline and next digest.
         AddAccountState(services, configuration, work);
         AddWebhooks(services, configuration);
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();

@@ -32,6 +32,7 @@ public static class WorkflowsRegistration
             .AddActivity<ReplaceUpcomingPlanActivity>(ActivityNames.ReplaceUpcomingPlan)
             .AddActivity<SweepBirthdaysActivity>(ActivityNames.SweepBirthdays)
             .AddActivity<ReviewQuarterActivity>(ActivityNames.ReviewQuarter)
-            .AddActivity<ReadAccountComplaintsActivity>(ActivityNames.ReadAccountComplaints);
+            .AddActivity<ReadAccountComplaintsActivity>(ActivityNames.ReadAccountComplaints)
+            .AddActivity<RecordMissedActionsActivity>(ActivityNames.RecordMissedActions);
     }
 }

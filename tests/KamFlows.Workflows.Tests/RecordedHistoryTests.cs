@@ -110,6 +110,16 @@ public sealed class RecordedHistoryTests
                 await host.AdvanceToAsync(At("2026-06-01T00:00:00+03:00"));
             });
 
+        await Record("ProposalFollowUp-catch-up", "proposal:P-2", "History arriving late: sent and acknowledged a month late (held, then the missed call recorded), a late timer after the host was down, expiry.",
+            At("2026-05-04T10:00:00+03:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.ProposalSent("P-2", "2026-04-01T10:00:00+03:00", 125_000m, "2026-05-29"));
+                await host.SendAsync(Ev.Acknowledged("P-2", "2026-04-08T10:00:00+03:00"));
+                await host.AdvanceToAsync(At("2026-05-04T11:00:00+03:00"));
+                host.Clock.MoveTo(At("2026-05-25T12:00:00+03:00")); // The host was down: the expiry reminder's timer fires late.
+                await host.AdvanceToAsync(At("2026-06-05T00:00:00+03:00"));
+            });
+
         await Record("TenderPreparation", "tender:T-77", "Registered late (overdue report), a milestone, T moved (moved and newly overdue milestones), result lost.",
             At("2026-06-10T10:00:00+03:00"), r => Acme(r), async host =>
             {

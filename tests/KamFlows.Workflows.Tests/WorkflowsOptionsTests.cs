@@ -91,12 +91,16 @@ public sealed class WorkflowsOptionsTests
             ["KamFlows:Workflows:TenderPreparation:Milestones:0:Code"] = "bid|no-bid",
             ["KamFlows:Workflows:TenderPreparation:Milestones:0:Title"] = "Bid",
             ["KamFlows:Workflows:TenderPreparation:Milestones:0:DaysBeforeTender"] = "90",
+            ["KamFlows:Workflows:Timing:MissedAfterBusinessDays"] = "-1",
+            ["KamFlows:Workflows:Timing:CatchUpSettleSeconds"] = "0",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptions<WorkflowsOptions>>().Value);
         Assert.Contains(error.Failures, f => f.StartsWith("KamFlows:Workflows:Timing:ReminderTime ", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("KamFlows:Workflows:AccountCare:BirthdayLookaheadDays ", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("KamFlows:Workflows:TenderPreparation:Milestones:0:Code ", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("KamFlows:Workflows:Timing:MissedAfterBusinessDays ", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("KamFlows:Workflows:Timing:CatchUpSettleSeconds ", StringComparison.Ordinal));
     }
 
     [Fact]

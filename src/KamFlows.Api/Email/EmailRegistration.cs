@@ -60,7 +60,8 @@ public static class EmailRegistration
         services.AddSingleton(sp => sp.GetService<IUpcomingActions>() is { } upcoming
             ? new EmailDelivery(sp.GetRequiredService<OutboxSender>(), new DigestScheduler(sp.GetRequiredService<RecipientDirectory>(), sp.GetRequiredService<INotificationOutbox>(),
                 upcoming, sp.GetRequiredService<DigestComposer>(), sp.GetRequiredService<DigestSchedule>(), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<DigestScheduler>>(), sp.GetService<IPipelineFigures>(), sp.GetService<IAccountReader>()))
+                sp.GetRequiredService<ILogger<DigestScheduler>>(), sp.GetService<IPipelineFigures>(), sp.GetService<IAccountReader>(),
+                sp.GetService<MissedActionStore>(), sp.GetRequiredService<EmailOptions>().PublicBaseUrl.AbsoluteUri))
             : new EmailDelivery(sp.GetRequiredService<OutboxSender>(), null));
         services.AddHostedService<EmailStartup>();
         if (runLoop)

@@ -37,4 +37,8 @@ public static class WorkflowActivities
     [Function(ActivityNames.ReadAccountComplaints)]
     public static Task<IReadOnlyList<ComplaintFacts>> ReadAccountComplaintsAsync([ActivityTrigger] string input, string instanceId, FunctionContext context) =>
         ActivityRunner.RunAsync<ReadAccountComplaintsActivity, string, IReadOnlyList<ComplaintFacts>>(ActivityNames.ReadAccountComplaints, input, instanceId, context);
+
+    [Function(ActivityNames.RecordMissedActions)]
+    public static Task<int> RecordMissedActionsAsync([ActivityTrigger] MissedActionsRecord input, string instanceId, FunctionContext context) =>
+        ActivityRunner.RunAsync<RecordMissedActionsActivity, MissedActionsRecord, int>(ActivityNames.RecordMissedActions, input, instanceId, context);
 }

@@ -1,10 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace KamFlows.Infrastructure.Timeline;
 
-/// <summary>Whether KamFlows saw the thing (an event from a CRM) or caused it (a reminder, task or digest it sent).</summary>
+/// <summary>Whether KamFlows saw the thing (an event from a CRM), caused it (a reminder, task or digest it sent) or missed it (found past due while catching up).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TimelineOrigin>))] // "missed" must read as such in the API, not as 2.
 public enum TimelineOrigin
 {
     Received,
     Caused,
+
+    /// <summary>A reminder or task KamFlows did not send: it was long past due when late history arrived.</summary>
+    Missed,
 }
 
 /// <summary>

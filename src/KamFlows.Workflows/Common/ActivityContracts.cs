@@ -13,6 +13,7 @@ public static class ActivityNames
     public const string SweepBirthdays = nameof(SweepBirthdays);
     public const string ReviewQuarter = nameof(ReviewQuarter);
     public const string ReadAccountComplaints = nameof(ReadAccountComplaints);
+    public const string RecordMissedActions = nameof(RecordMissedActions);
 }
 
 /// <summary>
@@ -50,3 +51,9 @@ public sealed record NotificationOutcome(string Outcome, string? ContactId = nul
 
 /// <summary>Input of <see cref="ActivityNames.ReplaceUpcomingPlan"/>.</summary>
 public sealed record PlanReplacement(string SourceKey, string AccountId, string KamEmail, IReadOnlyList<PlannedAction> Actions);
+
+/// <summary>A plan item recorded as missed while catching up: what it was, when it was due (recipient's local time), for whom.</summary>
+public sealed record MissedAction(string Id, string Kind, string Title, DateTimeOffset DueAt, RecipientRole Audience, string RecipientEmail);
+
+/// <summary>Input of <see cref="ActivityNames.RecordMissedActions"/>: the items one step of one instance recorded as missed.</summary>
+public sealed record MissedActionsRecord(string AccountId, string AccountName, string SourceKey, IReadOnlyList<MissedAction> Items);

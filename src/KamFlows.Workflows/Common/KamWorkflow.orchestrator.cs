@@ -2,7 +2,9 @@
 // plans are pure functions of the state. The loop: apply an event (or wake on a timer) → fire every plan item that
 // is due, one at a time, recomputing the plan after each → publish the upcoming plan if it changed → wait for the
 // next event or the next due time. An item fires once: its id is recorded in the state (and is the outbox's
-// idempotency key), so repeated events, replays and re-runs never send twice.
+// idempotency key), so repeated events, replays and re-runs never send twice. Late events and late timers open a
+// catch-up window (CatchUp.cs states its invariants): nothing fires until the backlog is applied, then items past their
+// grace are recorded as missed instead of sent.
 using System.Text.Json;
 using KamFlows.Domain.Events;
 using Microsoft.DurableTask;
@@ -108,6 +110,8 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
                 await FireDueAsync(state, run).ConfigureAwait(true);
             }
 
+            await ReportMissedAsync(state, run).ConfigureAwait(true);
+
             var outcome = (IsStarted(state) ? Finished(state, run) : null) ?? Abandoned(state, run, profileMissingSince);
             var upcoming = outcome is null && ready ? Upcoming(state, run) : [];
             await PublishAsync(state, run, upcoming).ConfigureAwait(true);
@@ -135,6 +139,11 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
                 if (profileRetryAt is { } retry && run.Now >= retry)
                 {
                     run.ProfileStale = true;
+                }
+
+                if (wake is { } asked && CatchUp.TimerWasLate(asked, run.Now, options.Timing))
+                {
+                    CatchUp.Open(state, asked, run.Now, options.Timing, backfill: false); // The host was down or far behind.
                 }
 
                 continue;
@@ -253,7 +262,18 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         }
 
         var wasStarted = IsStarted(state);
-        var disposition = Apply(state, e, run);
+        var asOf = CatchUp.AppliedAsOf(e, run.Now, run.Options.Timing);
+        if (asOf is { } happened)
+        {
+            MissPassedItems(state, run, happened); // What the state before this event would have sent before it happened.
+        }
+
+        var disposition = ApplyAsOf(state, e, run, asOf);
+        if (asOf is not null || CatchUp.IsBackfill(e))
+        {
+            CatchUp.Open(state, asOf ?? run.Now, run.Now, run.Options.Timing, CatchUp.IsBackfill(e));
+        }
+
         if (disposition == EventDisposition.Applied && RefreshProfileOnEveryEvent)
         {
             run.ProfileStale = true; // The KAM, head or calendars may have changed since: plan with the current ones.
@@ -282,7 +302,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             foreach (var h in held)
             {
                 var again = CanonicalEventParser.Parse(h.Json);
-                if (again.IsValid && Apply(state, again.Event, run) == EventDisposition.Held)
+                if (again.IsValid && ApplyAsOf(state, again.Event, run, CatchUp.AppliedAsOf(again.Event, h.ReceivedAt, run.Options.Timing)) == EventDisposition.Held)
                 {
                     state.Held.Add(h);
                 }
@@ -290,7 +310,102 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         }
     }
 
+    /// <summary>
+    /// Before a late event is applied: the items the state had planned before that event happened (and after the window
+    /// opened) would have gone out had the history arrived on time; past their grace now, they are recorded as missed,
+    /// one at a time in due order (recording one may end others, e.g. an expiry), so the digest can say what was missed.
+    /// </summary>
+    private void MissPassedItems(TState state, WorkflowRun run, DateTimeOffset happened)
+    {
+        if (state.CatchingUp is not { } window || run.Profile is null || !IsStarted(state))
+        {
+            return;
+        }
+
+        var now = run.Now;
+        run.AppliedAsOf = happened; // Plans that look at "today" see the day the event happened.
+        try
+        {
+            for (var i = 0; i < MaxFiringsPerStep; i++)
+            {
+                PlanItem? next = null;
+                foreach (var item in AllItems(state, run))
+                {
+                    if (!state.Fired.ContainsKey(item.Id) && !state.Deferred.ContainsKey(item.Id) && CatchUp.PassedWhileLagging(window, item, happened, now, run)
+                        && (next is null || item.DueAt < next.DueAt || (item.DueAt == next.DueAt && string.CompareOrdinal(item.Id, next.Id) < 0)))
+                    {
+                        next = item;
+                    }
+                }
+
+                if (next is null)
+                {
+                    return;
+                }
+
+                RecordMissed(state, next, run, now);
+            }
+        }
+        finally
+        {
+            run.AppliedAsOf = null;
+        }
+    }
+
+    private void RecordMissed(TState state, PlanItem item, WorkflowRun run, DateTimeOffset decidedAt)
+    {
+        var fired = new FiredAction { Kind = item.Kind?.ToString(), Title = item.Title, IsTask = item.IsTask, Audience = item.Audience, At = decidedAt, Outcome = FiredOutcomes.Missed };
+        state.Fired[item.Id] = fired;
+        run.PendingMissed.Add(new MissedAction(item.Id, fired.Kind!, item.Title, run.CalendarFor(item.Audience).ToLocal(item.DueAt), item.Audience,
+            run.EmailFor(item.Audience == RecipientRole.Head ? RecipientRole.Head : RecipientRole.Kam)));
+        OnFired(state, item, fired, run);
+    }
+
+    /// <summary>Reports what this step recorded as missed (one activity call), so it reaches the timeline and the next digest.</summary>
+    private static async Task ReportMissedAsync(TState state, WorkflowRun run)
+    {
+        if (run.PendingMissed.Count == 0 || state.AccountId is null)
+        {
+            return;
+        }
+
+        var missed = run.PendingMissed.ToList();
+        run.PendingMissed.Clear();
+        state.Note($"{run.Now:O} {missed.Count} item(s) past due while catching up recorded as missed, not sent");
+        await CallAsync(state, run, ActivityNames.RecordMissedActions,
+            new MissedActionsRecord(state.AccountId, run.Profile?.Name ?? state.AccountId, state.Key, missed), 0).ConfigureAwait(true);
+    }
+
+    /// <summary>Applies an event as of <paramref name="asOf"/> (a late event's own time), or now when null.</summary>
+    private EventDisposition ApplyAsOf(TState state, CanonicalEvent canonicalEvent, WorkflowRun run, DateTimeOffset? asOf)
+    {
+        run.AppliedAsOf = asOf;
+        try
+        {
+            return Apply(state, canonicalEvent, run);
+        }
+        finally
+        {
+            run.AppliedAsOf = null;
+        }
+    }
+
     private async Task FireDueAsync(TState state, WorkflowRun run)
+    {
+        if (CatchUp.Holding(state, run.Now))
+        {
+            return; // The backlog may still be arriving: a later event may close the object or move its dates.
+        }
+
+        var allDecided = await FireDueItemsAsync(state, run).ConfigureAwait(true);
+        if (allDecided)
+        {
+            state.CatchingUp = null; // Caught up: everything that was due has been sent, put off or recorded as missed.
+        }
+    }
+
+    /// <summary>Fires what is due; false when more was due than one step fires (the rest follow at the next step).</summary>
+    private async Task<bool> FireDueItemsAsync(TState state, WorkflowRun run)
     {
         // One item at a time, recomputing the plan after each: firing one may change what else is due (an expiry ends the follow-up).
         for (var i = 0; i < MaxFiringsPerStep; i++)
@@ -313,13 +428,14 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             state.Deferred.Keys.Where(id => !planned.Contains(id)).ToList().ForEach(id => state.Deferred.Remove(id)); // Became moot.
             if (next is null)
             {
-                return;
+                return true;
             }
 
             await FireAsync(state, next, run).ConfigureAwait(true);
         }
 
         state.Note($"{run.Now:O} more than {MaxFiringsPerStep} items were due at once; the rest follow");
+        return false;
     }
 
     /// <summary>When an item is due: its plan time, or the business moment it was put off to.</summary>
@@ -330,6 +446,12 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         var fired = new FiredAction { Kind = item.Kind?.ToString(), Title = item.Title, IsTask = item.IsTask, Audience = item.Audience };
         var wasDeferred = state.Deferred.Remove(item.Id, out var deferred);
         fired.At = wasDeferred ? deferred : item.DueAt;
+        if (!wasDeferred && CatchUp.IsMissed(state, item, run))
+        {
+            RecordMissed(state, item, run, run.Now);
+            return;
+        }
+
         if (run.Now - fired.At > OnTimeTolerance)
         {
             if (!wasDeferred && item.SkipWhenLateAfter is { } grace && run.Now - item.DueAt > grace)
@@ -403,7 +525,8 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         Plan(state, run).Concat(TaskEscalation.Plan(state, run, (id, task) => IsTaskOpen(state, id, task)));
 
     private List<PlannedAction> Upcoming(TState state, WorkflowRun run) =>
-        UpcomingPlan.From(state, run, AllItems(state, run), (id, task) => IsTaskOpen(state, id, task), item => DueOf(state, item));
+        UpcomingPlan.From(state, run, AllItems(state, run).Where(item => !CatchUp.Holding(state, run.Now) || DueOf(state, item) >= run.Now), // Past-due items are being decided.
+            (id, task) => IsTaskOpen(state, id, task), item => DueOf(state, item));
 
     private static async Task PublishAsync(TState state, WorkflowRun run, List<PlannedAction> actions)
     {
@@ -440,6 +563,11 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             }
 
             candidates.Add(NextDeadline(state, run));
+            if (CatchUp.Holding(state, run.Now))
+            {
+                var holdUntil = state.CatchingUp!.HoldUntil; // Nothing fires before the hold ends.
+                candidates = [.. candidates.Select(c => c is { } at && at < holdUntil ? holdUntil : c), holdUntil];
+            }
         }
 
         if (!IsStarted(state))
@@ -479,6 +607,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         NextWakeAt = wake,
         Sent = state.CountFired(f => FiredOutcomes.Delivered(f.Outcome)),
         Held = state.Held.Count,
+        CatchingUpUntil = state.CatchingUp?.HoldUntil,
         Detail = detail,
     };
 
@@ -488,6 +617,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         Outcome = outcome,
         Sent = state.CountFired(f => f.Outcome == FiredOutcomes.Enqueued),
         Skipped = state.CountFired(f => f.Outcome == FiredOutcomes.SkippedLate),
+        Missed = state.CountFired(f => f.Outcome == FiredOutcomes.Missed),
         HeldEvents = [.. state.Held.Select(h => $"{h.Type} {h.Id}")],
         Notes = [.. state.Notes],
     };

@@ -59,7 +59,7 @@ public sealed class FiredAction
 
     public RecipientRole Audience { get; set; }
 
-    /// <summary><c>enqueued</c>, <c>duplicate</c>, <c>skipped-late</c>, <c>no-recipient</c>, <c>no-profile</c>, <c>failed</c>, <c>done</c>.</summary>
+    /// <summary><c>enqueued</c>, <c>duplicate</c>, <c>skipped-late</c>, <c>missed</c>, <c>no-recipient</c>, <c>no-profile</c>, <c>failed</c>, <c>done</c>.</summary>
     public string Outcome { get; set; } = FiredOutcomes.Enqueued;
 }
 
@@ -68,6 +68,9 @@ public static class FiredOutcomes
     public const string Enqueued = "enqueued";
     public const string Duplicate = "duplicate";
     public const string SkippedLate = "skipped-late";
+
+    /// <summary>Found due while catching up, past its grace (or before a backfill): recorded and reported in the next digest, never sent.</summary>
+    public const string Missed = "missed";
     public const string NoRecipient = "no-recipient";
     public const string NoProfile = "no-profile";
     public const string Failed = "failed";

@@ -18,8 +18,17 @@ public sealed class WorkflowRun
 
     public WorkflowsOptions Options { get; }
 
-    /// <summary>The time of the current step (orchestration time, UTC).</summary>
-    public DateTimeOffset Now => UtcNow(Context);
+    /// <summary>
+    /// The time of the current step (orchestration time, UTC); while a late event is applied, that event's own time
+    /// (<see cref="CatchUp"/>), so what it starts or closes is dated when it happened.
+    /// </summary>
+    public DateTimeOffset Now => AppliedAsOf ?? UtcNow(Context);
+
+    /// <summary>Set by the engine around <c>Apply</c> of a late event.</summary>
+    internal DateTimeOffset? AppliedAsOf { get; set; }
+
+    /// <summary>Items recorded as missed in this step, reported by one activity call at its end.</summary>
+    internal List<MissedAction> PendingMissed { get; } = [];
 
     /// <summary>The orchestration's clock as an instant (the SDK gives a UTC <see cref="DateTime"/>, whatever its Kind says).</summary>
     public static DateTimeOffset UtcNow(TaskOrchestrationContext context) =>

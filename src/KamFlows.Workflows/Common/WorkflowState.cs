@@ -21,6 +21,9 @@ public abstract class WorkflowState
     /// <summary>Late plan items put off to the recipient's next business moment (never sent at night), by id.</summary>
     public Dictionary<string, DateTimeOffset> Deferred { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Set while the workflow catches up with late events or timers (<see cref="Common.CatchUp"/>); null when caught up.</summary>
+    public CatchUpWindow? CatchingUp { get; set; }
+
     /// <summary>Events that arrived before the event that starts the workflow, in arrival order.</summary>
     public List<HeldEvent> Held { get; set; } = [];
 
@@ -104,6 +107,9 @@ public sealed record WorkflowStatus
 
     public int Held { get; init; }
 
+    /// <summary>While catching up: nothing fires before this time (the backlog is applied first).</summary>
+    public DateTimeOffset? CatchingUpUntil { get; init; }
+
     public string? Detail { get; init; }
 }
 
@@ -118,6 +124,9 @@ public sealed record WorkflowResult
     public int Sent { get; init; }
 
     public int Skipped { get; init; }
+
+    /// <summary>Items recorded as missed while catching up (never sent).</summary>
+    public int Missed { get; init; }
 
     /// <summary>Events held and never used (type and id), when the starting event never came.</summary>
     public IReadOnlyList<string> HeldEvents { get; init; } = [];

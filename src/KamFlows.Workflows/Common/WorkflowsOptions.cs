@@ -85,6 +85,15 @@ public sealed class TimingOptions
     /// <summary>Length of the calendar items sent with milestones, meetings and reviews.</summary>
     public int InviteDurationMinutes { get; set; } = 60;
 
+    /// <summary>While catching up (late events, late timers), an item whose time passed more than this many business days of its recipient is recorded as missed, not sent (see <see cref="CatchUp"/>).</summary>
+    public int MissedAfterBusinessDays { get; set; } = 1;
+
+    /// <summary>An event whose time is more than this many minutes before it reaches its workflow (or a timer firing that late) means the workflow is catching up.</summary>
+    public int LateEventMinutes { get; set; } = 15;
+
+    /// <summary>After a late step, nothing fires until no late step came for this many seconds: the rest of the backlog is applied first.</summary>
+    public int CatchUpSettleSeconds { get; set; } = 120;
+
     internal void Validate(OptionErrors e)
     {
         if (!TryParseTime(ReminderTime, out _))
@@ -97,6 +106,9 @@ public sealed class TimingOptions
         e.AtLeast(nameof(ProfileRetryMinutes), ProfileRetryMinutes, 1);
         e.AtLeast(nameof(ContinueAsNewAfterEvents), ContinueAsNewAfterEvents, 10);
         e.AtLeast(nameof(InviteDurationMinutes), InviteDurationMinutes, 5);
+        e.AtLeast(nameof(MissedAfterBusinessDays), MissedAfterBusinessDays, 0);
+        e.AtLeast(nameof(LateEventMinutes), LateEventMinutes, 1);
+        e.AtLeast(nameof(CatchUpSettleSeconds), CatchUpSettleSeconds, 1);
     }
 
     internal static bool TryParseTime(string? text, out TimeOnly time) =>

@@ -182,7 +182,8 @@ public static class NotificationCatalog
                     ("overdue", TemplateValue.OfTable([Row("Bid/no-bid decision for T-77", SampleTime.AddDays(-2), NotificationKind.TenderMilestoneDue, "T-77")])),
                     ("next_days", TemplateValue.OfTable([Row("Contract C-3 renewal (120 days)", SampleTime.AddDays(3), NotificationKind.ContractRenewal, "")])),
                     ("expiring_proposals", TemplateValue.OfTable([Row("P-1001 valid until 2026-04-30", SampleTime.AddDays(5), NotificationKind.ProposalExpiryReminder, "P-1001")])),
-                    ("birthdays", TemplateValue.OfTable([Row("Mikko Laine", SampleTime.AddDays(4), NotificationKind.ContactBirthday, "")])))),
+                    ("birthdays", TemplateValue.OfTable([Row("Mikko Laine", SampleTime.AddDays(4), NotificationKind.ContactBirthday, "")])),
+                    CaughtUpCount, CaughtUpAccounts)),
             new(NotificationKind.WeeklyReport, RecipientRole.Head, false,
                 "Weekly for the head, per KAM: overdue tasks, stalled deals, proposals without follow-up, pipeline by stage, concentration warnings.",
                 Common(("week", T("2026-W13")),
@@ -195,13 +196,24 @@ public static class NotificationCatalog
                         ["pipeline"] = TemplateValue.OfMoney(1_250_000m, "EUR"),
                     }])),
                     ("pipeline_by_stage", TemplateValue.OfTable([new Dictionary<string, TemplateValue> { ["stage"] = T("evaluation_of_options"), ["count"] = TemplateValue.OfNumber(3), ["amount"] = TemplateValue.OfMoney(900_000m, "EUR") }])),
-                    ("warnings", TemplateValue.OfList(["Acme Oy brings 31 % of revenue (threshold 25 %)"])))),
+                    ("warnings", TemplateValue.OfList(["Acme Oy brings 31 % of revenue (threshold 25 %)"])),
+                    CaughtUpCount, CaughtUpAccounts)),
         };
 
         var all = specs.ToDictionary(s => s.Kind);
         var missing = Enum.GetValues<NotificationKind>().Where(k => !all.ContainsKey(k)).ToList();
         return missing.Count == 0 ? all : throw new InvalidOperationException("NotificationCatalog lacks: " + string.Join(", ", missing));
     }
+
+    /// <summary>Both digests: items missed while KamFlows caught up with late history, per account with a link (0 and empty when none).</summary>
+    private static (string, TemplateValue) CaughtUpCount => ("caught_up_count", TemplateValue.OfNumber(3));
+
+    private static (string, TemplateValue) CaughtUpAccounts => ("caught_up_accounts", TemplateValue.OfTable([new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+    {
+        ["account_name"] = T("Acme Oy"),
+        ["count"] = TemplateValue.OfNumber(3),
+        ["link"] = T("http://localhost:5080/api/accounts/ACME/timeline"),
+    }]));
 
     private static Dictionary<string, TemplateValue> Complaint(params (string Key, TemplateValue Value)[] more) =>
         Common([("complaint_id", T("CP-1")), ("complaint_summary", T("Two units report wrong mileage")), ("opened_on", D(2026, 3, 27)), ("resolve_by", D(2026, 4, 3)), .. more]);

@@ -18,7 +18,8 @@ public sealed record SimulationResult(
     IReadOnlyList<OrchestrationMetadata> Instances,
     DateTimeOffset Until,
     long Steps,
-    long ActivityExecutions);
+    long ActivityExecutions,
+    IReadOnlyList<Common.MissedAction>? Missed = null);
 
 /// <summary>Simulates scenarios. Settings come from <c>KamFlows:Workflows</c> in <paramref name="configuration"/> (defaults otherwise).</summary>
 public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
@@ -27,21 +28,33 @@ public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILog
     /// Runs <paramref name="scenario"/> until <paramref name="until"/> (default: the scenario's, else 90 days after its last event).
     /// <paramref name="lowMemory"/> keeps no history of past episodes (large portfolios).
     /// </summary>
-    public async Task<SimulationResult> RunAsync(Scenario scenario, DateTimeOffset? until = null, bool lowMemory = false, CancellationToken cancellationToken = default)
+    public Task<SimulationResult> RunAsync(Scenario scenario, DateTimeOffset? until = null, bool lowMemory = false, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(scenario, until, lowMemory, null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="scenario"/> as a backlog: every event arrives at <paramref name="deliverAllAt"/>, in time order
+    /// (a CRM's history at first connection), instead of at its own time; then until <paramref name="until"/>.
+    /// </summary>
+    public Task<SimulationResult> RunAsBacklogAsync(Scenario scenario, DateTimeOffset deliverAllAt, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(scenario, until, lowMemory: false, deliverAllAt, cancellationToken);
+
+    private async Task<SimulationResult> RunCoreAsync(Scenario scenario, DateTimeOffset? until, bool lowMemory, DateTimeOffset? deliverAllAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         var events = scenario.Events.Select((e, i) => (Event: e, At: e.Time.ToInstant().ToDateTimeOffset(), Index: i))
-            .OrderBy(x => x.At).ThenBy(x => x.Index).ToList();
+            .OrderBy(x => x.At).ThenBy(x => x.Index).Select(x => deliverAllAt is { } backlog ? x with { At = backlog } : x).ToList();
         var end = until ?? scenario.Until ?? events[^1].At.AddDays(90);
         var clock = new VirtualClock(events[0].At);
         var accounts = new SimulatedAccounts();
         var outbox = new SimulatedOutbox();
+        var missed = new SimulatedMissedActions();
 
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton<IAccountReader>(accounts);
         services.AddSingleton<INotificationOutbox>(outbox);
         services.AddSingleton<IUpcomingActions, SimulatedUpcomingActions>();
+        services.AddSingleton<IMissedActions>(missed);
         services.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
         services.AddLogging();
         var settings = configuration ?? new ConfigurationBuilder().Build();
@@ -76,7 +89,8 @@ public sealed class ScenarioSimulator(IConfiguration? configuration = null, ILog
             [.. runtime.InstanceIds.Order(StringComparer.Ordinal).Select(id => runtime.GetInstance(id)!)],
             end,
             runtime.Episodes,
-            runtime.ActivityExecutions);
+            runtime.ActivityExecutions,
+            [.. missed.Items.Select(m => m.Item)]);
     }
 
     /// <summary>What intake does with an accepted event: account state first, then every workflow it concerns.</summary>

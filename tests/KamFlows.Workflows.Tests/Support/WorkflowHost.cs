@@ -18,8 +18,10 @@ public sealed class WorkflowHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private WorkflowHost(ServiceProvider services, VirtualTaskHub hub, RecordingOutbox outbox, InMemoryAccountReader accounts, InMemoryUpcomingActions upcoming, WorkflowsOptions options)
+    private WorkflowHost(ServiceProvider services, VirtualTaskHub hub, RecordingOutbox outbox, InMemoryAccountReader accounts, InMemoryUpcomingActions upcoming, WorkflowsOptions options,
+        SimulatedMissedActions missed)
     {
+        Missed = missed;
         _services = services;
         Hub = hub;
         Client = new VirtualTaskHubClient(hub);
@@ -43,6 +45,9 @@ public sealed class WorkflowHost : IAsyncDisposable
 
     public InMemoryUpcomingActions Upcoming { get; }
 
+    /// <summary>Items the workflows recorded as missed while catching up.</summary>
+    public SimulatedMissedActions Missed { get; }
+
     public WorkflowsOptions Options { get; }
 
     /// <summary>Starts a host whose clock reads <paramref name="now"/>.</summary>
@@ -57,17 +62,19 @@ public sealed class WorkflowHost : IAsyncDisposable
         var upcoming = new InMemoryUpcomingActions();
         var clock = new VirtualClock(now);
         var outbox = new RecordingOutbox(clock);
+        var missed = new SimulatedMissedActions();
         var services = new ServiceCollection()
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton(Microsoft.Extensions.Options.Options.Create(options))
             .AddSingleton<IAccountReader>(reader)
             .AddSingleton<IUpcomingActions>(upcoming)
             .AddSingleton<INotificationOutbox>(outbox)
+            .AddSingleton<IMissedActions>(missed)
             .BuildServiceProvider();
         var tasks = WorkflowsRegistration.Register(new DurableTaskRegistry());
         registry?.Invoke(tasks);
         var hub = new VirtualTaskHub(tasks, services, clock);
-        return Task.FromResult(new WorkflowHost(services, hub, outbox, reader, upcoming, options));
+        return Task.FromResult(new WorkflowHost(services, hub, outbox, reader, upcoming, options, missed));
     }
 
     /// <summary>Delivers a canonical event to its primary workflow (or to <paramref name="keys"/>) and runs what it causes.</summary>

@@ -45,7 +45,9 @@ public sealed class DigestComposer
     /// The agenda for the local date of <paramref name="at"/>: overdue (due before today), today, the next 7 days,
     /// proposals expiring within 7 days, birthdays in this ISO week. Each action appears in one section.
     /// </summary>
-    public static Dictionary<string, TemplateValue>? DailyAgenda(EmailRecipient kam, DateTimeOffset at, IReadOnlyList<(string AccountId, string SourceKey, PlannedAction Action)> actions)
+    /// <remarks><c>missed</c>: items recorded as missed while catching up, reported once in this digest (<see cref="MissedActionStore"/>); <c>accountLink</c>: an account's page (its timeline) for their summary.</remarks>
+    public static Dictionary<string, TemplateValue>? DailyAgenda(EmailRecipient kam, DateTimeOffset at, IReadOnlyList<(string AccountId, string SourceKey, PlannedAction Action)> actions,
+        IReadOnlyList<MissedActionRow>? missed = null, Func<string, string>? accountLink = null)
     {
         ArgumentNullException.ThrowIfNull(kam);
         ArgumentNullException.ThrowIfNull(actions);
@@ -79,12 +81,13 @@ public sealed class DigestComposer
             }
         }
 
-        if (overdue.Count + todayRows.Count + next.Count + expiring.Count + birthdays.Count == 0)
+        missed ??= [];
+        if (overdue.Count + todayRows.Count + next.Count + expiring.Count + birthdays.Count + missed.Count == 0)
         {
             return null;
         }
 
-        return new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+        return new Dictionary<string, TemplateValue>(CaughtUp(missed, accountLink), StringComparer.Ordinal)
         {
             ["account_name"] = TemplateValue.OfText(string.Join(", ", actions.Select(a => a.AccountId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))),
             ["recipient_name"] = TemplateValue.OfText(kam.Name ?? kam.Email),
@@ -102,7 +105,8 @@ public sealed class DigestComposer
     /// proposals without follow-up (from the plans), pipeline (when figures are available), pipeline by stage, and
     /// concentration warnings. Null when the head has no KAMs, no pipeline and no warnings.
     /// </summary>
-    public Dictionary<string, TemplateValue>? WeeklyReport(EmailRecipient head, DateTimeOffset at, IReadOnlyList<KamWork> kams, PortfolioReport? portfolio, Func<string, string> accountName)
+    public Dictionary<string, TemplateValue>? WeeklyReport(EmailRecipient head, DateTimeOffset at, IReadOnlyList<KamWork> kams, PortfolioReport? portfolio, Func<string, string> accountName,
+        IReadOnlyList<MissedActionRow>? missed = null, Func<string, string>? accountLink = null)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(kams);
@@ -132,13 +136,14 @@ public sealed class DigestComposer
         }
 
         var warnings = portfolio?.Warnings.Select(w => Warning(w, format, accountName)).ToList() ?? [];
-        if (rows.Count == 0 && stages.Count == 0 && warnings.Count == 0)
+        missed ??= [];
+        if (rows.Count == 0 && stages.Count == 0 && warnings.Count == 0 && missed.Count == 0)
         {
             return null;
         }
 
         var week = SendTiming.IsoWeek(at, head.Calendar());
-        return new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+        return new Dictionary<string, TemplateValue>(CaughtUp(missed, accountLink), StringComparer.Ordinal)
         {
             ["account_name"] = TemplateValue.OfText(string.Join(", ", kams.SelectMany(k => k.Actions.Select(a => a.AccountId)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))),
             ["recipient_name"] = TemplateValue.OfText(head.Name ?? head.Email),
@@ -165,6 +170,28 @@ public sealed class DigestComposer
         };
         var accounts = string.Join(", ", w.AccountIds.Select(accountName));
         return _terms.Phrase(format.Language, key, accounts, format.Percent(w.Share), format.Percent(w.Threshold));
+    }
+
+    /// <summary>
+    /// "While KamFlows caught up: N reminders were past due and not sent", per account with a link: the fields
+    /// <c>caught_up_count</c> and <c>caught_up_accounts</c> (<c>account_name</c>, <c>count</c>, <c>link</c>) of both digests.
+    /// </summary>
+    public static Dictionary<string, TemplateValue> CaughtUp(IReadOnlyList<MissedActionRow> missed, Func<string, string>? accountLink)
+    {
+        ArgumentNullException.ThrowIfNull(missed);
+        var accounts = missed.GroupBy(m => m.AccountId, StringComparer.Ordinal)
+            .OrderBy(g => g.First().AccountName, StringComparer.Ordinal).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (IReadOnlyDictionary<string, TemplateValue>)new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+            {
+                ["account_name"] = TemplateValue.OfText(g.First().AccountName is { Length: > 0 } name ? name : g.Key),
+                ["count"] = TemplateValue.OfNumber(g.Count()),
+                ["link"] = TemplateValue.OfText(accountLink?.Invoke(g.Key) ?? string.Empty),
+            });
+        return new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+        {
+            ["caught_up_count"] = TemplateValue.OfNumber(missed.Count),
+            ["caught_up_accounts"] = TemplateValue.OfTable([.. accounts]),
+        };
     }
 
     /// <summary>

@@ -31,10 +31,16 @@ public sealed partial class DigestScheduler
     private readonly IAccountReader? _accounts;
     private readonly TimeProvider _time;
     private readonly ILogger<DigestScheduler> _logger;
+    private readonly MissedActionStore? _missed;
+    private readonly string? _publicBaseUrl;
 
+    /// <remarks><c>missed</c>: items missed while catching up, summarized once in each recipient's next digest; <c>publicBaseUrl</c>: base of the account links in that summary (the management API's account timeline).</remarks>
     public DigestScheduler(RecipientDirectory recipients, INotificationOutbox outbox, IUpcomingActions upcoming, DigestComposer composer, DigestSchedule schedule,
-        TimeProvider time, ILogger<DigestScheduler> logger, IPipelineFigures? figures = null, IAccountReader? accounts = null)
+        TimeProvider time, ILogger<DigestScheduler> logger, IPipelineFigures? figures = null, IAccountReader? accounts = null,
+        MissedActionStore? missed = null, string? publicBaseUrl = null)
     {
+        _missed = missed;
+        _publicBaseUrl = publicBaseUrl?.TrimEnd('/');
         _recipients = recipients;
         _outbox = outbox;
         _upcoming = upcoming;
@@ -89,7 +95,9 @@ public sealed partial class DigestScheduler
         }
 
         var actions = await _upcoming.ForKamAsync(kam.Email, at - LookBack, at + LookAhead, ct).ConfigureAwait(false);
-        var fields = DigestComposer.DailyAgenda(kam, at, actions);
+        var id = DigestComposer.AgendaId(kam.Email, day.ToDateOnly());
+        var missed = _missed is null ? [] : await _missed.TakeForDigestAsync(kam.Email, id, ct).ConfigureAwait(false);
+        var fields = DigestComposer.DailyAgenda(kam, at, actions, missed, AccountLink);
         if (fields is null)
         {
             LogEmpty(_logger, "agenda", kam.Email, at);
@@ -98,7 +106,7 @@ public sealed partial class DigestScheduler
 
         await _outbox.EnqueueAsync(new NotificationRequest
         {
-            NotificationId = DigestComposer.AgendaId(kam.Email, day.ToDateOnly()),
+            NotificationId = id,
             Kind = NotificationKind.DailyAgenda,
             Recipient = new NotificationRecipient(kam.Email, kam.Name, kam.Locale, kam.TimeZone, RecipientRole.Kam),
             SendAt = at,
@@ -135,7 +143,8 @@ public sealed partial class DigestScheduler
             names[id] = _accounts is null ? id : (await _accounts.GetProfileAsync(id, ct).ConfigureAwait(false))?.Name ?? id;
         }
 
-        var fields = _composer.WeeklyReport(head, at, work, portfolio, id => names.GetValueOrDefault(id, id));
+        var missed = _missed is null ? [] : await _missed.TakeForDigestAsync(head.Email, DigestComposer.ReportId(head.Email, week), ct).ConfigureAwait(false);
+        var fields = _composer.WeeklyReport(head, at, work, portfolio, id => names.GetValueOrDefault(id, id), missed, AccountLink);
         if (fields is null)
         {
             LogEmpty(_logger, "weekly report", head.Email, at);
@@ -153,6 +162,9 @@ public sealed partial class DigestScheduler
             Fields = fields,
         }, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Where the summary of missed items links an account to: its timeline in the management API (missed items included).</summary>
+    private string AccountLink(string accountId) => $"{_publicBaseUrl}/api/accounts/{Uri.EscapeDataString(accountId)}/timeline";
 
     /// <summary>
     /// Concentration over the last four complete quarters, from the revenue the accounts reported (reports are per month or
