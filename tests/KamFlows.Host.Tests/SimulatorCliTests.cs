@@ -109,19 +109,20 @@ public sealed class SimulatorCliTests
         var (code, output, err) = await RunAsync("simulate", Sample("russian-bulgarian-client.json"));
         Assert.True(code == 0, err);
 
-        // Finnish KAM (Ascension Day 14 May skipped: the 7-days reminder on the 13th), Russian head (Monday 11 May is the Victory Day day
-        // off: approval on the 12th, escalation two Russian business days after the call task), Bulgarian client (Monday 25 May is a day
+        // Finnish KAM (Ascension Day 14 May skipped: the 7-days reminder on the 13th), sent under the floor without approval (the KAM's
+        // alert at once), Russian head (Monday 11 May is the Victory Day day off: escalations two Russian business days after the tasks), Bulgarian client (Monday 25 May is a day
         // off for 24 May: "1 business day left" on Friday 22 May), the client's request in Bulgarian, the review after the revenue report.
         Assert.Equal(
             """
-            Scenario: Finnish KAM, Russian head, Bulgarian client — Calendars and languages of three countries, with no holiday list from the CRM: the Finnish KAM's reminders skip Ascension Day, the Russian head's approval and escalation skip the Victory Day day off (Monday 11 May), the proposal's '7' and '1 business day left' count the Bulgarian client's business days (Monday 25 May is a Bulgarian day off), the reference request goes to the Bulgarian contact in Bulgarian, signed by the KAM; the quarterly review waits for the booked revenue.
-            Simulated until 2026-07-31 00:00 +03:00: 10 notifications, 3 workflow instances, 133 steps.
+            Scenario: Finnish KAM, Russian head, Bulgarian client — Calendars and languages of three countries, with no holiday list from the CRM: the Finnish KAM's reminders skip Ascension Day, the proposal went out under the price floor without approval (the KAM is alerted at once), and the Russian head's escalations skip the Victory Day day off (Monday 11 May), the proposal's '7' and '1 business day left' count the Bulgarian client's business days (Monday 25 May is a Bulgarian day off), the reference request goes to the Bulgarian contact in Bulgarian, signed by the KAM; the quarterly review waits for the booked revenue.
+            Simulated until 2026-07-31 00:00 +03:00: 11 notifications, 3 workflow instances, 131 steps.
 
             Local time                  Recipient                       Role    Kind                            Subject
             2026-05-11 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     ProposalCallToConfirmReceipt    Soita asiakkaalle Zora Logistics AD: varmista, että tarjous P-2001 on perillä
-            2026-05-12 09:00 Tue +03:00  boris.petrov@supplier.example   head    ProposalPriceApprovalRequired   Нужно согласование: КП P-2001 для клиента Zora Logistics AD ниже минимальной цены
+            2026-05-11 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     ProposalSentUnderFloor          Tarjous P-2001 lähti asiakkaalle Zora Logistics AD alle hinnan alarajan ilman hyväksyntää
             2026-05-13 09:00 Wed +03:00  anna.virtanen@supplier.example  KAM     ProposalExpiryReminder          Tarjouksen P-2001 (Zora Logistics AD) voimassaolo päättyy 7 arkipäivän kuluttua
             2026-05-13 09:00 Wed +03:00  boris.petrov@supplier.example   head    TaskOverdueEscalation           Просроченная задача по клиенту Zora Logistics AD: звонок для подтверждения получения КП
+            2026-05-13 09:00 Wed +03:00  boris.petrov@supplier.example   head    TaskOverdueEscalation           Просроченная задача по клиенту Zora Logistics AD: КП отправлено ниже минимальной цены без согласования
             2026-05-22 09:00 Fri +03:00  anna.virtanen@supplier.example  KAM     ProposalExpiryReminder          Tarjouksen P-2001 (Zora Logistics AD) voimassaolo päättyy 1 arkipäivän kuluttua
             2026-05-27 09:00 Wed +03:00  anna.virtanen@supplier.example  KAM     ProposalExpired                 Tarjouksen P-2001 (Zora Logistics AD) voimassaolo on päättynyt
             2026-06-15 09:00 Mon +03:00  dimitar.ivanov@zora.example     client  ReferenceLetterRequestToClient  Бихте ли споделили впечатленията си от „Warehouse automation, Plovdiv“?
