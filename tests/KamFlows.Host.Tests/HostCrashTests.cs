@@ -84,7 +84,7 @@ public sealed class HostCrashTests(ITestOutputHelper output)
             Assert.True(lost.Count == 0, $"{lost.Count} events answered 202 before a kill were lost: {string.Join(", ", lost.Take(20))}");
             using (var client = Client(host!))
             {
-                await AssertAppliedAndDeliveredAsync(client, all);
+                await AssertAppliedAndDeliveredAsync(client, host!, all);
             }
 
             passed = true;
@@ -216,14 +216,14 @@ public sealed class HostCrashTests(ITestOutputHelper output)
     /// timeline entry per event, every event delivered; repeated deliveries (at least once by contract, ignored by the
     /// workflow's memory of event ids) are counted and printed.
     /// </summary>
-    private async Task AssertAppliedAndDeliveredAsync(HttpClient client, List<SentEvent> all)
+    private async Task AssertAppliedAndDeliveredAsync(HttpClient client, HostProcess host, List<SentEvent> all)
     {
         var byAccount = all.GroupBy(e => e.AccountId).ToDictionary(g => g.Key, g => g.Select(e => e.Id).ToHashSet(StringComparer.Ordinal));
         var timelines = new Dictionary<string, Dictionary<string, int>>();
         var deliveries = new Dictionary<string, Dictionary<string, int>>();
         var pending = new HashSet<string>(byAccount.Keys);
         var clock = Stopwatch.StartNew();
-        await Eventually.WaitUntilAsync(async () =>
+        async Task<bool> AllThere()
         {
             foreach (var account in pending.ToList())
             {
@@ -236,7 +236,19 @@ public sealed class HostCrashTests(ITestOutputHelper output)
             }
 
             return pending.Count == 0;
-        }, TimeSpan.FromMinutes(10), "every event applied to its account and delivered to account:{id}");
+        }
+
+        try
+        {
+            await Eventually.WaitUntilAsync(AllThere, TimeSpan.FromMinutes(10), "every event applied to its account and delivered to account:{id}");
+        }
+        catch (TimeoutException ex)
+        {
+            var missing = all.Where(e => pending.Contains(e.AccountId)
+                && !(timelines[e.AccountId].ContainsKey(e.Id) && deliveries[e.AccountId].ContainsKey(e.Id))).ToList();
+            throw new TimeoutException($"{missing.Count} events not applied or delivered after {clock.Elapsed.TotalSeconds:F0} s:\n"
+                + await DiagnoseAsync(client, host, missing.Take(15), timelines, deliveries), ex);
+        }
 
         var timelineCounts = all.Select(e => timelines[e.AccountId][e.Id]).ToList();
         var deliveryCounts = all.Select(e => deliveries[e.AccountId][e.Id]).ToList();
@@ -251,6 +263,40 @@ public sealed class HostCrashTests(ITestOutputHelper output)
             using var response = await client.GetAsync($"/api/accounts/{account}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+    }
+
+    /// <summary>For a failure message: where each missing event stands (timeline, deliveries, its intake row, its instance) and the host's warnings.</summary>
+    private static async Task<string> DiagnoseAsync(HttpClient client, HostProcess host, IEnumerable<SentEvent> missing,
+        Dictionary<string, Dictionary<string, int>> timelines, Dictionary<string, Dictionary<string, int>> deliveries)
+    {
+        var report = new System.Text.StringBuilder();
+        using var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/health"));
+        var port = System.Text.RegularExpressions.Regex.Match(health.RootElement.GetProperty("storage").GetString() ?? string.Empty, @"127\.0\.0\.1:(\d+)").Groups[1].Value;
+        var intake = new Azure.Data.Tables.TableClient(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={KamFlows.DevStorage.EmbeddedAzurite.DevelopmentAccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;",
+            health.RootElement.GetProperty("taskHub").GetString() + "Intake");
+        foreach (var e in missing)
+        {
+            var shard = KamFlows.Infrastructure.Intake.IntakeShards.PartitionKey(KamFlows.Infrastructure.Intake.IntakeShards.For(e.AccountId));
+            var row = await intake.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(shard, "e|" + e.Id);
+            var fields = row.HasValue ? string.Join(", ", row.Value!.Where(kv => !kv.Key.StartsWith("Json", StringComparison.Ordinal) && kv.Key != "odata.etag").Select(kv => $"{kv.Key}={kv.Value}")) : "no intake row";
+            using var instance = await client.GetAsync("/api/instances/" + Uri.EscapeDataString("account:" + e.AccountId));
+            var status = instance.IsSuccessStatusCode
+                ? System.Text.Json.JsonDocument.Parse(await instance.Content.ReadAsStringAsync()).RootElement.GetProperty("instance") is var i ? $"{i.GetProperty("status").GetString()} {i.GetProperty("customStatus").GetString()}" : null
+                : ((int)instance.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            report.AppendLine($"  {e.Id} ({e.AccountId}, 202 before a kill: {e.AcceptedBeforeKill}): timeline {timelines[e.AccountId].GetValueOrDefault(e.Id)}, " +
+                $"deliveries {deliveries[e.AccountId].GetValueOrDefault(e.Id)}, instance {status}; intake: {fields}");
+        }
+
+        var warnings = host.Output.Split('\n').Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+        report.AppendLine($"host warnings and errors ({warnings.Count}), the last 20 with the line after each:");
+        var lines = host.Output.Split('\n');
+        foreach (var i in Enumerable.Range(0, lines.Length).Where(i => lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal)).TakeLast(20))
+        {
+            report.AppendLine("  " + lines[i].Trim() + " " + (i + 1 < lines.Length ? lines[i + 1].Trim() : string.Empty));
+        }
+
+        return report.ToString();
     }
 
     private static async Task<Dictionary<string, int>> TimelineAsync(HttpClient client, string account)

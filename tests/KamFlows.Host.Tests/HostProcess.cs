@@ -22,7 +22,7 @@ internal sealed partial class HostProcess : IDisposable
 
     public Uri Address => _listening.Task.IsCompletedSuccessfully ? _listening.Task.Result : throw new InvalidOperationException("The host is not listening yet.");
 
-    /// <summary>The last lines the host printed (for failure messages).</summary>
+    /// <summary>What the host printed, the latest 200,000 characters at least (for failure messages).</summary>
     public string Output
     {
         get { lock (_output) { return _output.ToString(); } }
@@ -190,9 +190,10 @@ internal sealed partial class HostProcess : IDisposable
 
         lock (_output)
         {
-            if (_output.Length < 200_000)
+            _output.AppendLine(line);
+            if (_output.Length > 400_000)
             {
-                _output.AppendLine(line);
+                _output.Remove(0, 200_000); // Keep the latest.
             }
         }
 
