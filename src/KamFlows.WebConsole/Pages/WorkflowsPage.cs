@@ -305,7 +305,7 @@ public static class WorkflowsPage
 
     private static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
 
-    private static string Short(string? text) => text is null ? string.Empty : text.Length > 300 ? text[..300] + "…" : text;
+    private static string Short(string? text) => text is null ? string.Empty : text.Length > 160 ? text[..160] + "…" : text;
 
     private static string Pretty(string? json)
     {
