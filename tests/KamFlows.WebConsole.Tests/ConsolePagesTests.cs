@@ -158,6 +158,39 @@ public sealed class ConsolePagesTests(ConsoleFixture console)
     }
 
     [Fact]
+    public async Task Operator_TerminatesRestartsAndPurges_AndRaisesAnEvent_EachAfterItsConfirmation()
+    {
+        const string deal = "opportunity:O-1";
+        var op = await console.SignInAsync(ConsoleFixture.Operator, "operator");
+
+        await ConfirmAsync(op, deal, "terminate", "Terminate");
+        await Eventually.WaitUntilAsync(async () => (await console.Workflows.GetInstanceAsync(deal))?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated, what: "terminated");
+        await ConfirmAsync(op, deal, "restart", "Restart");
+        await Eventually.WaitUntilAsync(async () => (await console.Workflows.GetInstanceAsync(deal))?.RuntimeStatus == OrchestrationRuntimeStatus.Running, what: "running again");
+        await ConfirmAsync(op, deal, "terminate", "Terminate");
+        await Eventually.WaitUntilAsync(async () => (await console.Workflows.GetInstanceAsync(deal))?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated, what: "terminated again");
+        await ConfirmAsync(op, deal, "purge", "Purge");
+        Assert.Null(await console.Workflows.GetInstanceAsync(deal));
+        Assert.EndsWith("/console/workflows", op.Url, StringComparison.Ordinal);
+
+        await op.GotoAsync("/console/workflows/account:A-3/raise");
+        await op.Locator("input[name=event]").FillAsync("console.test");
+        await op.Locator("textarea[name=data]").FillAsync("{\"note\": \"from the console\"}");
+        await op.GetByRole(AriaRole.Button, new() { Name = "Raise an event", Exact = true }).ClickAsync();
+        await op.WaitForURLAsync(url => url.Contains("done=raise", StringComparison.Ordinal));
+        await Eventually.WaitUntilAsync(async () => (await console.Workflows.GetOrchestrationHistoryAsync("account:A-3")).OfType<DurableTask.Core.History.EventRaisedEvent>()
+            .Any(e => e.Name == "console.test" && (e.Input ?? string.Empty).Contains("from the console", StringComparison.Ordinal)), what: "the event reached the instance");
+
+        var timeline = await console.Services.GetRequiredService<TimelineStore>().ReadAsync("A-1", null, 1000, CancellationToken.None);
+        foreach (var action in new[] { "terminate", "restart", "purge" })
+        {
+            Assert.Contains(timeline, e => e.Kind == "console." + action && e.SourceKey == deal && e.Summary.Contains(ConsoleFixture.Operator, StringComparison.Ordinal));
+        }
+
+        await op.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task ContactNamedWithAScriptTag_IsShownAsText_AndNoScriptRuns()
     {
         var head = await console.SignInAsync(ConsoleFixture.Hanna, "head");
@@ -195,6 +228,15 @@ public sealed class ConsolePagesTests(ConsoleFixture console)
         await Expect(op.Locator("main")).Not.ToContainTextAsync("c1@client.example");
         await head.Context.CloseAsync();
         await op.Context.CloseAsync();
+    }
+
+    private static async Task ConfirmAsync(IPage page, string instance, string action, string button)
+    {
+        await page.GotoAsync("/console/workflows/" + Uri.EscapeDataString(instance));
+        await page.GetByRole(AriaRole.Link, new() { Name = button, Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync(Strings.Get("en", "confirm_" + action).Replace("{0}", instance, StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains(action == "purge" ? "/console/workflows" : "done=" + action, StringComparison.Ordinal));
     }
 
     private static async Task ExpectPageAsync(IPage page, string path, string language, string? titleKey, string zone, string screenshot, string? title = null)
