@@ -25,6 +25,7 @@ public static class ConsoleRegistration
         services.AddSingleton(sp => new ConsoleIdentity(sp.GetRequiredService<IOptions<ConsoleOptions>>().Value,
             sp.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()));
         services.AddSingleton<AccountObjects>();
+        services.AddSingleton<PortfolioSnapshots>();
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "kamflows.console.af";

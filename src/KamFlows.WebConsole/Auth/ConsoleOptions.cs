@@ -19,12 +19,20 @@ public sealed class ConsoleOptions
     /// <summary>Zone shown when the viewer chose none and their email has no registered zone.</summary>
     public string DefaultTimeZone { get; set; } = "UTC";
 
+    /// <summary>How long the portfolio-wide figures (accounts, classification, pipeline) are reused between pages; 0 reads them for every page.</summary>
+    public int PortfolioCacheSeconds { get; set; } = 30;
+
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(DefaultTimeZone) is null)
         {
             errors.Add($"{Section}:{nameof(DefaultTimeZone)} '{DefaultTimeZone}' is not an IANA time zone such as Europe/Helsinki.");
+        }
+
+        if (PortfolioCacheSeconds is < 0 or > 3600)
+        {
+            errors.Add($"{Section}:{nameof(PortfolioCacheSeconds)} must be 0–3600 (got {PortfolioCacheSeconds}).");
         }
 
         if (TrustEasyAuthPrincipal && LocalSignIn)

@@ -1,5 +1,5 @@
-// Reads across every account's partition of {hub}Accounts by row kind (one range query on RowKey for the whole
-// portfolio, instead of a query per account). Read-only; the account store's rows and their meaning stay its own.
+// Reads of {hub}Accounts the console needs beyond AccountReader: one account's objects in one partition query, and the
+// account holding a workflow's business object. Read-only; the account store's rows and their meaning stay its own.
 using Azure.Data.Tables;
 using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Storage;
@@ -11,26 +11,6 @@ public sealed class AccountObjects(StorageClients storage)
     private static readonly HashSet<string> Internal = new(StringComparer.Ordinal) { "PartitionKey", "RowKey", "Timestamp", "odata.etag", "Event" };
 
     private readonly TableClient _table = storage.Table(AccountStore.AccountsTable);
-
-    /// <summary>Every stored object of one kind (opportunity, proposal ...) in every account, with its account id.</summary>
-    public async Task<IReadOnlyList<(string AccountId, AccountObject Object)>> AllOfKindAsync(string kind, CancellationToken cancellationToken)
-    {
-        var (from, to) = AccountRows.Range(kind);
-        var rows = new List<(string, AccountObject)>();
-        try
-        {
-            await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {from} and RowKey lt {to}"), cancellationToken: cancellationToken))
-            {
-                rows.Add((row.PartitionKey, ToObject(kind, row)));
-            }
-        }
-        catch (Azure.RequestFailedException e) when (e.Status == 404)
-        {
-            return [];
-        }
-
-        return rows;
-    }
 
     /// <summary>The account that holds the object (a workflow's business object), or null.</summary>
     public async Task<string?> AccountOfAsync(string kind, string id, CancellationToken cancellationToken)

@@ -29,15 +29,15 @@ public static class KamFiguresReader
     /// <summary>Whether a planned action is a task someone must do (not a birthday note or a digest).</summary>
     public static bool IsTask(string kind) => !NotTasks.Contains(kind) && !Expiry.Contains(kind);
 
-    public static async Task<IReadOnlyList<KamFigures>> ReadAsync(IReadOnlyList<Account> accounts, IUpcomingActions? upcoming, AccountObjects objects, PortfolioSettings settings,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<KamFigures>> ReadAsync(IReadOnlyList<Account> accounts, IUpcomingActions? upcoming,
+        IReadOnlyList<(string AccountId, AccountObject Opportunity)> opportunities, PortfolioSettings settings, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(accounts);
-        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(opportunities);
         ArgumentNullException.ThrowIfNull(settings);
         var kamOf = accounts.ToDictionary(a => a.Id, a => a.Kam.Email.Value.ToUpperInvariant(), StringComparer.Ordinal);
         var pipeline = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        foreach (var (accountId, o) in await objects.AllOfKindAsync(AccountRows.Opportunity, cancellationToken))
+        foreach (var (accountId, o) in opportunities)
         {
             if (kamOf.TryGetValue(accountId, out var kam) && o.Text("Stage") is { } stage && !Closed.Contains(stage) && o.Amount("Amount") is { } amount
                 && o.Text("Currency") is { } currency && Convert(amount, currency, settings) is { } converted)

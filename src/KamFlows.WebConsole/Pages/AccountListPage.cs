@@ -1,6 +1,6 @@
 using KamFlows.WebConsole.Auth;
 using KamFlows.WebConsole.Web;
-using KamFlows.Infrastructure.Accounts;
+using KamFlows.WebConsole.Data;
 using Microsoft.AspNetCore.Http;
 
 namespace KamFlows.WebConsole.Pages;
@@ -12,7 +12,7 @@ public static class AccountListPage
     {
         ArgumentNullException.ThrowIfNull(request);
         var (v, user) = (request.Viewer, request.User);
-        var accounts = (await request.Service<AccountReader>().ListAccountsAsync(request.Aborted)).Where(a => Access.CanSeeAccount(user, a))
+        var accounts = (await request.Service<PortfolioSnapshots>().GetAsync(request.Aborted)).Accounts.Where(a => Access.CanSeeAccount(user, a))
             .OrderBy(a => a.Name, StringComparer.Create(v.Culture, ignoreCase: true)).ToList();
         var html = new Html();
         html.Add($"<section><table class=\"accounts\"><thead><tr><th>{v.T("account")}</th><th>{v.T("kam")}</th><th>{v.T("head")}</th><th>{v.T("groups")}</th></tr></thead><tbody>");

@@ -51,7 +51,7 @@ public static class AccountPage
         var plannedTask = request.OptionalService<IUpcomingActions>() is { } upcoming
             ? upcoming.ForAccountAsync(accountId, v.Now.AddDays(-30), v.Now.AddDays(120), ct)
             : Task.FromResult<IReadOnlyList<(string SourceKey, PlannedAction Action)>>([]);
-        var share = (await request.Service<PortfolioClassification>().ClassifyAsync(ct)).Analysis.Report?.Find(accountId);
+        var share = (await request.Service<PortfolioSnapshots>().GetAsync(ct)).Classification.Analysis.Report?.Find(accountId);
         var objects = await objectsTask;
         var dmu = await dmuTask;
         var timeline = await timelineTask;

@@ -23,14 +23,12 @@ public static class PortfolioPage
 
         var v = request.Viewer;
         var ct = request.Aborted;
-        var classificationTask = request.Service<PortfolioClassification>().ClassifyAsync(ct);
-        var accounts = await request.Service<AccountReader>().ListAccountsAsync(ct);
-        var figures = await KamFiguresReader.ReadAsync(accounts, request.OptionalService<IUpcomingActions>(), request.Service<AccountObjects>(), request.Service<PortfolioSettings>(), v.Now, ct);
-        var result = await classificationTask;
-        var byId = accounts.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        var snapshot = await request.Service<PortfolioSnapshots>().GetAsync(ct);
+        var (accounts, byId, result) = (snapshot.Accounts, snapshot.ById, snapshot.Classification);
+        var figures = await KamFiguresReader.ReadAsync(accounts, request.OptionalService<IUpcomingActions>(), snapshot.Opportunities, request.Service<PortfolioSettings>(), v.Now, ct);
         string Name(string id) => byId.TryGetValue(id, out var a) ? a.Name : id;
         var html = new Html();
-        html.Add($"<p class=\"muted\">{v.T("period", v.Date(result.Period.Start), v.Date(result.Period.End))}</p>");
+        html.Add($"<p class=\"muted\">{v.T("period", v.Date(result.Period.Start), v.Date(result.Period.End))} · {v.T("figures_as_of", v.Time(snapshot.TakenAt))}</p>");
         if (!result.Analysis.Succeeded)
         {
             html.Add($"<section class=\"notice\" role=\"alert\"><h2>{v.T("analysis_failed")}</h2><ul>");

@@ -1,7 +1,6 @@
 using KamFlows.WebConsole.Auth;
 using KamFlows.WebConsole.Web;
 using KamFlows.Domain.Common;
-using KamFlows.Infrastructure.Accounts;
 using Microsoft.AspNetCore.Http;
 
 namespace KamFlows.WebConsole.Pages;
@@ -40,7 +39,7 @@ public static class SignInPage
             return Results.Redirect(ConsoleApp.LocalReturn(request, form["return"].ToString()));
         }
 
-        var accounts = await request.Service<AccountReader>().ListAccountsAsync(request.Aborted);
+        var accounts = (await request.Service<Data.PortfolioSnapshots>().GetAsync(request.Aborted)).Accounts;
         var people = accounts.Select(a => (a.Kam.Email.Value, a.Kam.Name, Role: "kam"))
             .Concat(accounts.Select(a => (a.Head.Email.Value, a.Head.Name, Role: "head")))
             .DistinctBy(p => (p.Value.ToUpperInvariant(), p.Role)).OrderBy(p => p.Role, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.OrdinalIgnoreCase)

@@ -1,7 +1,6 @@
 using KamFlows.WebConsole.Auth;
 using KamFlows.WebConsole.Data;
 using KamFlows.WebConsole.Web;
-using KamFlows.Infrastructure.Accounts;
 using KamFlows.Workflows.Ports;
 using Microsoft.AspNetCore.Http;
 
@@ -32,7 +31,7 @@ public static class WeekPage
         var days = int.TryParse(request.Query("days"), out var d) && d is >= 1 and <= 31 ? d : 7;
         var end = v.Today.PlusDays(days).AtStartOfDayInZone(v.Zone).ToDateTimeOffset();
         var actions = await upcoming.ForKamAsync(user.Email, v.Now.AddDays(-60), end, ct);
-        var names = (await request.Service<AccountReader>().ListAccountsAsync(ct)).ToDictionary(a => a.Id, a => a.Name, StringComparer.Ordinal);
+        var names = (await request.Service<PortfolioSnapshots>().GetAsync(ct)).ById;
         var overdue = actions.Where(a => a.Action.DueAt < v.Now && KamFiguresReader.IsTask(a.Action.Kind)).OrderBy(a => a.Action.DueAt).ToList();
         var ahead = actions.Where(a => a.Action.DueAt >= v.Now).OrderBy(a => a.Action.DueAt).ToList();
         html.Add($"<p class=\"muted\">{v.T("week_intro", user.Email, days)}</p>");
@@ -54,7 +53,7 @@ public static class WeekPage
         return Layout.Page(request, v.T("my_week"), html.ToHtmlString());
     }
 
-    private static void Rows(Html html, Viewer v, List<(string AccountId, string SourceKey, PlannedAction Action)> actions, Dictionary<string, string> names)
+    private static void Rows(Html html, Viewer v, List<(string AccountId, string SourceKey, PlannedAction Action)> actions, IReadOnlyDictionary<string, Domain.Accounts.Account> names)
     {
         if (actions.Count == 0)
         {
@@ -66,7 +65,7 @@ public static class WeekPage
         foreach (var (accountId, source, a) in actions)
         {
             html.Add($"<tr><td>{v.Time(a.DueAt)}</td><td>{a.Title}</td><td>{v.Term("kind_", a.Kind)} <span class=\"muted\">{source}</span></td>");
-            html.Add($"<td><a href=\"{v.Link("accounts/" + Uri.EscapeDataString(accountId))}\">{names.GetValueOrDefault(accountId, accountId)}</a></td></tr>");
+            html.Add($"<td><a href=\"{v.Link("accounts/" + Uri.EscapeDataString(accountId))}\">{(names.TryGetValue(accountId, out var account) ? account.Name : accountId)}</a></td></tr>");
         }
 
         html.Add($"</tbody></table>");
