@@ -54,6 +54,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
     {
         // The browser first: without one, every test fails with the reason instead of a later, vaguer error.
         var chromium = Chromium.Path;
+        Assertions.SetDefaultExpectTimeout(60_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -102,6 +103,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Address.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, Locale = "en-GB" });
         await context.AddCookiesAsync([new Cookie { Name = "kamflows.lang", Value = language, Url = Address.ToString() }]);
+        // Generous deadlines: the machine is shared and loaded; a wait ends as soon as its condition holds.
+        context.SetDefaultTimeout(120_000);
+        context.SetDefaultNavigationTimeout(120_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/console/signin");
         var form = page.Locator("form:has(input[name=email][type=email])");
@@ -167,6 +171,10 @@ public sealed class ConsoleFixture : IAsyncLifetime
                 throw new InvalidOperationException($"Seeding failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()} for {body}");
             }
         }
+
+        // An older proposal's call task still open two days after it was due, as its workflow would have planned it.
+        await Services.GetRequiredService<IUpcomingActions>().ReplacePlanAsync("proposal:P-0", "A-3", Anna,
+            [new PlannedAction(nameof(NotificationKind.ProposalCallToConfirmReceipt), now.AddDays(-2), Anna, "Call Sofia Logistics to confirm receipt of proposal P-0 v1")], CancellationToken.None);
 
         // Mail as a workflow's activity stores it (through the outbox port): one for later, one due now that the sender delivers.
         var outbox = Services.GetRequiredService<INotificationOutbox>();

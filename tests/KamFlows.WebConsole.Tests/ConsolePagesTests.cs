@@ -25,6 +25,9 @@ public sealed class ConsolePagesTests(ConsoleFixture console)
         var head = await console.SignInAsync(ConsoleFixture.Hanna, "head", language, "Hanna Head");
         await ExpectPageAsync(head, "/console/portfolio", language, "portfolio", "Europe/Helsinki", "portfolio-" + language);
         await Expect(head.Locator("svg.pareto circle.point")).ToHaveCountAsync(5);
+        // Anna's open overdue task and her proposal without follow-up, as the weekly report counts them.
+        await Expect(head.Locator("table.kams tr:has-text('anna@kamflows.example') td:nth-child(3)")).ToHaveTextAsync("1");
+        await Expect(head.Locator("table.kams tr:has-text('anna@kamflows.example') td:nth-child(5)")).ToHaveTextAsync("1");
         await ExpectPageAsync(head, "/console/accounts", language, "accounts", "Europe/Helsinki", "accounts-" + language);
         await Expect(head.GetByRole(AriaRole.Link, new() { Name = "Nordic Steel Oy" })).ToBeVisibleAsync();
         await ExpectPageAsync(head, "/console/accounts/A-1", language, null, "Europe/Helsinki", "account-" + language, "Nordic Steel Oy");
@@ -41,7 +44,9 @@ public sealed class ConsolePagesTests(ConsoleFixture console)
         var kam = await console.SignInAsync(ConsoleFixture.Anna, "kam", language, "Anna Virtanen");
         await ExpectPageAsync(kam, "/console/week", language, "my_week", "Europe/Helsinki", "week-" + language);
         await Expect(kam.Locator("main")).ToContainTextAsync("Nordic Steel Oy");
-        await Expect(kam.Locator("section.overdue h2")).ToContainTextAsync(Strings.Get(language, "overdue"));
+        await Expect(kam.Locator("section.overdue h2")).ToContainTextAsync(Strings.Get(language, "overdue") + " (1)");
+        await Expect(kam.Locator("section.overdue")).ToContainTextAsync("proposal P-0");
+        await Expect(kam.Locator("main section").First).ToHaveClassAsync("overdue");
 
         var op = await console.SignInAsync(ConsoleFixture.Operator, "operator", language, "Olli Operator");
         await ExpectPageAsync(op, "/console/workflows", language, "workflows", "UTC", "workflows-" + language);
