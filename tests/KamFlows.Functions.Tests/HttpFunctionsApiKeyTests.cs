@@ -17,8 +17,8 @@ public sealed class HttpFunctionsApiKeyTests
 {
     private const string Key = "functions-test-api-key-0123456789";
 
-    /// <summary>Open by design: webhooks authenticate by signature, health is for probes, unsubscribe links are signed.</summary>
-    private static readonly string[] Public = ["Health", "ReceiveWebhook", "RunHealthProbe", "Unsubscribe"];
+    /// <summary>Open by design: webhooks authenticate by signature, health is for probes, unsubscribe links are signed, the web console signs people in (Entra ID).</summary>
+    private static readonly string[] Public = ["Console", "Health", "ReceiveWebhook", "RunHealthProbe", "Unsubscribe"];
 
     public static TheoryData<string> ProtectedFunctions() => new(HttpFunctions().Keys.Except(Public).Order(StringComparer.Ordinal));
 
