@@ -1,5 +1,8 @@
 using KamFlows.WebConsole.Auth;
+using KamFlows.Infrastructure.Storage;
 using KamFlows.WebConsole.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -26,6 +29,9 @@ public static class ConsoleRegistration
             sp.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()));
         services.AddSingleton<AccountObjects>();
         services.AddSingleton<PortfolioSnapshots>();
+        // One key ring in storage for every instance of the app (and across restarts): cookies and forms stay valid wherever they land.
+        services.AddDataProtection().SetApplicationName("KamFlows.WebConsole");
+        services.AddOptions<KeyManagementOptions>().Configure<StorageClients>((o, clients) => o.XmlRepository = new TableKeyRepository(clients.Table(TableKeyRepository.TableName)));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "kamflows.console.af";

@@ -1,6 +1,11 @@
 // The console's guards without the look: who is signed in (and from which source), forms that did not come from a
 // console page, escaping by construction.
 using System.Text;
+using Azure.Data.Tables;
+using KamFlows.Testing;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection;
 using KamFlows.WebConsole.Auth;
 using KamFlows.WebConsole.Web;
 using Microsoft.DurableTask.Client;
@@ -71,6 +76,27 @@ public sealed class ConsoleSecurityTests(ConsoleFixture console)
         Assert.Equal("DENY", headers["x-frame-options"]);
         Assert.Equal("nosniff", headers["x-content-type-options"]);
         await head.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task DataProtectionKeys_InStorage_AnotherInstanceReadsWhatOneProtected()
+    {
+        var table = new TableClient(await SharedAzurite.ConnectionStringAsync(), Names.TaskHub("k") + TableKeyRepository.TableName);
+        using var first = Instance(table);
+        using var second = Instance(table);
+
+        var cookie = first.GetRequiredService<IDataProtectionProvider>().CreateProtector("KamFlows.WebConsole.LocalSignIn.v1").Protect("anna@kamflows.example");
+
+        Assert.Equal("anna@kamflows.example", second.GetRequiredService<IDataProtectionProvider>().CreateProtector("KamFlows.WebConsole.LocalSignIn.v1").Unprotect(cookie));
+        Assert.Single(new TableKeyRepository(table).GetAllElements());
+
+        static ServiceProvider Instance(TableClient table)
+        {
+            var services = new ServiceCollection();
+            services.AddDataProtection().SetApplicationName("KamFlows.WebConsole");
+            services.Configure<KeyManagementOptions>(o => o.XmlRepository = new TableKeyRepository(table));
+            return services.BuildServiceProvider();
+        }
     }
 
     [Fact]
