@@ -43,6 +43,9 @@ param maximumInstanceCount int = 100
 @description('Sender address of KamFlows e-mail (KamFlows__Email__FromAddress).')
 param emailFromAddress string = ''
 
+@description('Client id of the Entra ID app registration for the web console\'s sign-in (app roles kam, head, operator). Empty: the console has no sign-in.')
+param consoleAuthClientId string = ''
+
 @description('Optional name of the resource group; defaults to rg-<environmentName>.')
 param resourceGroupName string = ''
 
@@ -183,6 +186,7 @@ module api 'app/api.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     emailFromAddress: emailFromAddress
+    consoleAuthClientId: consoleAuthClientId
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }
@@ -198,6 +202,8 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
+output KAMFLOWS_CONSOLE_URI string = '${api.outputs.uri}/api/console/'
+output KAMFLOWS_CONSOLE_REDIRECT_URI string = '${api.outputs.uri}/.auth/login/aad/callback'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint

@@ -42,6 +42,12 @@ param keyVaultUri string
 @description('Application Insights connection string.')
 param applicationInsightsConnectionString string
 
+@description('Client id of the Entra ID app registration that signs people in to the web console (App Service Authentication). Empty: no sign-in, the console answers 401.')
+param consoleAuthClientId string = ''
+
+@description('Tenant of that app registration.')
+param consoleAuthTenantId string = tenant().tenantId
+
 @description('Sender address for KamFlows e-mail (KamFlows__Email__FromAddress).')
 param emailFromAddress string
 
@@ -213,6 +219,15 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           name: 'KamFlows__Webhooks__Secrets__amocrm'
           value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/webhook-secret-amocrm/)'
         }
+        // The web console trusts X-MS-CLIENT-PRINCIPAL only when App Service Authentication fronts the app (authsettingsV2 below).
+        {
+          name: 'KamFlows__Console__TrustEasyAuthPrincipal'
+          value: empty(consoleAuthClientId) ? 'false' : 'true'
+        }
+        {
+          name: 'KamFlows__Console__LocalSignIn'
+          value: 'false'
+        }
         // CRM field mappings shipped in the package (src/KamFlows.Functions copies samples/mappings/*.json to mappings/).
         {
           name: 'KamFlows__Webhooks__Mappings__hubspot'
@@ -231,6 +246,47 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
           value: 'mappings/amocrm.json'
         }
       ]
+    }
+  }
+}
+
+// App Service Authentication with Microsoft Entra ID for the web console. Requests without a session pass through
+// (webhooks sign, the management API has its key); the console sends people to /.auth/login/aad and reads the principal
+// App Service passes, whose app roles (kam, head, operator) are defined on the app registration (infra/README.md).
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(consoleAuthClientId)) {
+  parent: functionApp
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+      runtimeVersion: '~1'
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: consoleAuthClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${consoleAuthTenantId}/v2.0'
+        }
+        validation: {
+          allowedAudiences: [
+            'api://${consoleAuthClientId}'
+            consoleAuthClientId
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: false
+      }
     }
   }
 }

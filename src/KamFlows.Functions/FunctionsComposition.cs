@@ -1,5 +1,6 @@
 using KamFlows.Api;
 using KamFlows.Infrastructure.Storage;
+using KamFlows.WebConsole;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +17,7 @@ public static class FunctionsComposition
     {
         services.AddKamFlows(configuration, KamFlowsServices.ConfiguredStorage(configuration), new StorageRequestCounter(), BackgroundWork.Triggered);
         Api.Telemetry.TelemetryExtensions.AddKamFlowsTelemetry(services, configuration); // SendGrid calls and KamFlows' metrics, as locally.
+        services.AddKamFlowsConsole(configuration, localSignInByDefault: false); // Entra ID through App Service Authentication (infra/).
         return services;
     }
 }

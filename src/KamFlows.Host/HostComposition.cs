@@ -4,6 +4,7 @@ using KamFlows.DevStorage;
 using KamFlows.Infrastructure.Notifications;
 using KamFlows.Infrastructure.Storage;
 using KamFlows.TaskHub;
+using KamFlows.WebConsole;
 using Microsoft.DurableTask;
 
 namespace KamFlows.Host;
@@ -38,6 +39,7 @@ public static class HostComposition
             },
             registry => KamFlowsServices.RegisterTasks(registry, workflows));
         services.AddSingleton<ApiKeyFilter>();
+        services.AddKamFlowsConsole(configuration, localSignInByDefault: true); // A laptop: the local sign-in is on unless configured off.
         services.AddOpenApi();
         Api.Telemetry.TelemetryExtensions.AddKamFlowsTelemetry(services, configuration, TaskHubMetrics.Name);
         return services;

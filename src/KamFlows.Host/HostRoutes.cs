@@ -4,6 +4,7 @@ using KamFlows.Api.Health;
 using KamFlows.Api.Management;
 using KamFlows.Api.Webhooks;
 using KamFlows.Infrastructure.Notifications.Api;
+using KamFlows.WebConsole;
 using Microsoft.DurableTask.Client;
 
 namespace KamFlows.Host;
@@ -81,6 +82,7 @@ public static class HostRoutes
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
 
         app.MapEmailApi(app.Services.GetRequiredService<ApiKeyFilter>());
+        app.MapKamFlowsConsole(); // The web console at /console (and /api/console, its address in the Functions app).
         return app;
     }
 }

@@ -31,6 +31,7 @@ public static partial class KamFlowsProgram
         var app = builder.Build();
         app.MapKamFlowsEndpoints();
         LogStarting(app.Logger, storage.Description);
+        app.Lifetime.ApplicationStarted.Register(() => Console.Out.WriteLine(ConsoleAnnouncement(app)));
         await app.RunAsync();
         return 0;
     }
@@ -52,6 +53,18 @@ public static partial class KamFlowsProgram
             ConnectionString = azurite.ConnectionString,
             Description = $"embedded Azurite on 127.0.0.1:{azurite.TablePort} (tables), data {(folder is null ? "in memory" : "in " + folder)}",
         }, azurite);
+    }
+
+    /// <summary>What a newcomer reads at start: where the web console is and how to sign in to it.</summary>
+    internal static string ConsoleAnnouncement(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrl;
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebConsole.Auth.ConsoleOptions>>().Value;
+        var signIn = options.LocalSignIn
+            ? "sign in on its first page as any KAM or head the accounts name, or as an operator (local sign-in; KamFlows__Console__LocalSignIn=false turns it off)"
+            : options.TrustEasyAuthPrincipal ? "sign-in through App Service Authentication (Entra ID)" : "no sign-in configured (set KamFlows__Console__LocalSignIn=true)";
+        return $"KamFlows console: {address.TrimEnd('/')}/console — {signIn}.";
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "KamFlows starting: storage {Storage}; workflows on DurableTask.Core's task hub worker (Azure Storage provider)")]

@@ -17,8 +17,8 @@ public sealed class HttpFunctionsApiKeyTests
 {
     private const string Key = "functions-test-api-key-0123456789";
 
-    /// <summary>Open by design: webhooks authenticate by signature, unsubscribe links are signed; health needs the key.</summary>
-    private static readonly string[] Public = ["ReceiveWebhook", "Unsubscribe"];
+    /// <summary>Open by design: webhooks authenticate by signature, unsubscribe links are signed, the web console signs people in (Entra ID); health needs the key.</summary>
+    private static readonly string[] Public = ["Console", "ReceiveWebhook", "Unsubscribe"];
 
     public static TheoryData<string> ProtectedFunctions() => new(HttpFunctions().Keys.Except(Public).Order(StringComparer.Ordinal));
 
