@@ -285,13 +285,15 @@ public sealed class TaskHubDurableClient : DurableTaskClient
     /// <summary>
     /// DurableTask.AzureStorage defers a start message until the client has written the instance row (it is queued
     /// first), and drops any other message that reaches an instance whose start has not been processed ("No such
-    /// instance"). A message sent right after a start can overtake it, so wait for the instance to leave Pending.
+    /// instance"). A message sent right after a start can overtake it, so wait for the instance to leave Pending. A Pending
+    /// row with a custom status belongs to an instance that has run (a process killed between the start message and the
+    /// instance row can leave it so): a message to it is kept, so it does not wait.
     /// </summary>
     private async Task WaitUntilStartedAsync(string instanceId, CancellationToken cancellation)
     {
         var state = await GetStateAsync(instanceId, false, cancellation).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"Orchestration instance '{instanceId}' does not exist: nothing to deliver the message to.");
-        if (state.OrchestrationStatus != CoreStatus.Pending)
+        if (!AwaitsStart(state))
         {
             return;
         }
@@ -303,7 +305,7 @@ public sealed class TaskHubDurableClient : DurableTaskClient
 
         var until = DateTime.UtcNow + StartWaitLimit;
         var delay = TimeSpan.FromMilliseconds(50);
-        while (state.OrchestrationStatus == CoreStatus.Pending)
+        while (AwaitsStart(state))
         {
             if (DateTime.UtcNow > until)
             {
@@ -316,6 +318,8 @@ public sealed class TaskHubDurableClient : DurableTaskClient
                     ?? throw new InvalidOperationException($"Orchestration instance '{instanceId}' was purged while waiting for it to start.");
         }
     }
+
+    private static bool AwaitsStart(CoreState state) => state is { OrchestrationStatus: CoreStatus.Pending, Status: null };
 
     private static bool IsWriteConflict(Exception e) => e switch
     {

@@ -1,7 +1,9 @@
 // Signal-with-start on the Durable Task client, for every deliverer (intake, tests): the Durable Task Framework has no
 // such call, and DurableTask.AzureStorage discards an event raised to an instance that has not started yet. Invariants:
 // - an event that may create its object starts the instance with the event in its input, so nothing can overtake it;
-// - an event is raised only to an instance whose start has been processed (not Pending), so it is never discarded;
+// - an event is raised only to an instance whose start has been processed (not Pending), so it is never discarded; a
+//   Pending row with a custom status counts as started (a host killed inside DurableTask.AzureStorage's start can leave
+//   the row Pending under an instance that already runs; waiting for it would hold its account's events for ever);
 // - a concurrent start by another deliverer is not an error: the event is raised to the instance that won;
 // - delivery is at least once (a crash after raising raises again): the workflow drops an event id it has seen.
 using KamFlows.Domain.Events;
@@ -75,7 +77,7 @@ public static class WorkflowRouting
                 return WorkflowDeliveryOutcome.Ignored;
             }
 
-            if (instance!.RuntimeStatus != OrchestrationRuntimeStatus.Pending)
+            if (!await AwaitsStartAsync(client, instance!, cancellationToken).ConfigureAwait(false))
             {
                 await client.RaiseEventAsync(route.InstanceId, WorkflowCatalog.CanonicalEventName, canonicalEventJson, cancellationToken).ConfigureAwait(false);
                 return WorkflowDeliveryOutcome.Raised;
@@ -89,6 +91,25 @@ public static class WorkflowRouting
             await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
             pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
         }
+    }
+
+    /// <summary>
+    /// Whether the instance has not run yet: Pending and without a custom status. Only an episode of the workflow sets a
+    /// custom status, and a start over a finished instance replaces the row without one, so a Pending row that has one
+    /// belongs to an instance that runs (its next episode writes Running again).
+    /// </summary>
+    public static async Task<bool> AwaitsStartAsync(DurableTaskClient client, OrchestrationMetadata instance, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(instance);
+        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Pending)
+        {
+            return false;
+        }
+
+        // Not every client returns the custom status without inputs and outputs: read it with them.
+        var full = await client.GetInstanceAsync(instance.InstanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+        return full is { RuntimeStatus: OrchestrationRuntimeStatus.Pending, SerializedCustomStatus: null };
     }
 
     private static async Task<bool> TryStartAsync(DurableTaskClient client, WorkflowDeliveryRoute route, string canonicalEventJson, CancellationToken cancellationToken)
