@@ -43,9 +43,14 @@ public sealed class ConsolePagesTests(ConsoleFixture console)
 
         var kam = await console.SignInAsync(ConsoleFixture.Anna, "kam", language, "Anna Virtanen");
         await ExpectPageAsync(kam, "/console/week", language, "my_week", "Europe/Helsinki", "week-" + language);
-        await Expect(kam.Locator("main")).ToContainTextAsync("Nordic Steel Oy");
+        // Her week across her accounts: Sofia Logistics' overdue call first, then, in the days ahead, the call the follow-up
+        // planned for the proposal just sent to Nordic Steel Oy.
         await Expect(kam.Locator("section.overdue h2")).ToContainTextAsync(Strings.Get(language, "overdue") + " (1)");
         await Expect(kam.Locator("section.overdue")).ToContainTextAsync("proposal P-0");
+        await Expect(kam.Locator("section.overdue")).ToContainTextAsync("Sofia Logistics");
+        var call = kam.Locator("section.day tr").Filter(new() { HasText = "proposal:P-1" }).Filter(new() { HasText = Strings.Get(language, "kind_ProposalCallToConfirmReceipt") });
+        await Expect(call).ToHaveCountAsync(1);
+        await Expect(call).ToContainTextAsync("Nordic Steel Oy");
         await Expect(kam.Locator("main section").First).ToHaveClassAsync("overdue");
 
         var op = await console.SignInAsync(ConsoleFixture.Operator, "operator", language, "Olli Operator");
