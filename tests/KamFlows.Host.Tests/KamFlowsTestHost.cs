@@ -203,8 +203,10 @@ public sealed class EventRecorder : TaskOrchestrator<RecorderInput, string>
         context.SetCustomStatus(received);
         for (var i = 0; i < 20; i++)
         {
-            var json = await context.WaitForExternalEvent<string>(WorkflowCatalog.CanonicalEventName);
-            received.Add(Domain.Events.CanonicalEventParser.ParseOrThrow(json).Id);
+            // One event as a JSON string, or several (intake's batches) as an array of them.
+            var data = await context.WaitForExternalEvent<System.Text.Json.JsonElement>(WorkflowCatalog.CanonicalEventName);
+            var jsons = data.ValueKind == System.Text.Json.JsonValueKind.Array ? data.EnumerateArray().Select(e => e.GetString()!).ToList() : [data.GetString()!];
+            received.AddRange(jsons.Select(json => Domain.Events.CanonicalEventParser.ParseOrThrow(json).Id));
             context.SetCustomStatus(received);
         }
 

@@ -43,15 +43,49 @@ public sealed class AccountStore
 
     public Task EnsureCreatedAsync() => _created.Value;
 
+    /// <summary>Writes of this process refused because another writer changed the row first (each recomputed and retried).</summary>
+    public static long WriteConflicts => OptimisticRow.Conflicts;
+
     /// <summary>Applies one event; safe to call again with the same event.</summary>
     public async Task ApplyAsync(CanonicalEvent canonicalEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(canonicalEvent);
         await EnsureCreatedAsync().ConfigureAwait(false);
+        await ApplyCoreAsync(canonicalEvent, batch: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies several events of one account: every row they change is read once and the rows are written together in
+    /// entity-group transactions (one read-modify-write of the account instead of one per event). Contacts, erasures and
+    /// meetings, which touch more than one row or table, are applied one by one. Safe to call again with the same events;
+    /// the result does not depend on their order (every aspect is ordered by its event mark).
+    /// </summary>
+    public async Task ApplyManyAsync(string accountId, IReadOnlyList<CanonicalEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        ArgumentNullException.ThrowIfNull(events);
+        await EnsureCreatedAsync().ConfigureAwait(false);
+        if (events.FirstOrDefault(e => !string.Equals(e.AccountId, accountId, StringComparison.Ordinal)) is { } stranger)
+        {
+            throw new ArgumentException($"Event {stranger.Id} is for account {stranger.AccountId}, not {accountId}.", nameof(events));
+        }
+
+        var batch = new AccountRowChanges(_accounts, accountId);
+        foreach (var canonicalEvent in events)
+        {
+            await ApplyCoreAsync(canonicalEvent, batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        await batch.SaveAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyCoreAsync(CanonicalEvent canonicalEvent, AccountRowChanges? batch, CancellationToken cancellationToken)
+    {
         var pk = canonicalEvent.AccountId;
         var mark = EventMark.Of(canonicalEvent);
         var at = canonicalEvent.Time.ToDateTimeOffset();
-        Task Update(string rowKey, Func<TableEntity, bool> change) => OptimisticRow.UpdateAsync(_accounts, pk, rowKey, change, cancellationToken);
+        Task Update(string rowKey, Func<TableEntity, bool> change) =>
+            batch is null ? OptimisticRow.UpdateAsync(_accounts, pk, rowKey, change, cancellationToken) : batch.Add(rowKey, change);
 
         switch (canonicalEvent.Data)
         {
