@@ -68,7 +68,8 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         ["KamFlows:Intake:RetryDelay"] = "00:00:00.100",
     };
 
-    public static async Task<KamFlowsTestHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool recordWorkflows = true)
+    public static async Task<KamFlowsTestHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool recordWorkflows = true, ILoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var cs = await SharedAzurite.ConnectionStringAsync();
         var hub = Names.TaskHub("h");
@@ -82,6 +83,11 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         if (Environment.GetEnvironmentVariable("KAMFLOWS_TEST_LOGS") is { Length: > 0 })
         {
             builder.Logging.AddSimpleConsole();
@@ -90,6 +96,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()!;
         builder.Services.AddKamFlowsHost(builder.Configuration, ResolvedStorage.FromOptions(storage), recordWorkflows ? EventRecorder.RegisterForEveryWorkflow : null);
 
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapKamFlowsEndpoints();
         await app.StartAsync();

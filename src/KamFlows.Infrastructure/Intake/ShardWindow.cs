@@ -5,6 +5,7 @@
 //   holds is the shard's backlog as last read (up to Capacity events);
 // - a batch never passes an event whose first retry is still due (the lane waits one retry delay for it, keeping
 //   order); an event that failed more than once is set aside until its retry time and the events behind it go on;
+// - storage is the truth about attempts: reading the shard again refreshes what the window holds;
 // - every member is used under the window's lock: batches of different lanes finish concurrently.
 using KamFlows.Domain.Events;
 using KamFlows.Infrastructure.Intake.Storage;
@@ -36,15 +37,20 @@ internal sealed class ShardWindow(int shard)
 
     public bool Full => _keys.Count >= Capacity;
 
-    /// <summary>Adds an event read from storage unless already held.</summary>
+    /// <summary>Adds an event read from storage; one already held takes the attempts and retry time read (another host may have tried it).</summary>
     public void Add(PendingEvent pending)
     {
+        var (account, solo) = Classify(pending);
         if (!_keys.Add(pending.PendingKey))
         {
+            if (_lanes.TryGetValue(account, out var held))
+            {
+                Update(held, pending);
+            }
+
             return;
         }
 
-        var (account, solo) = Classify(pending);
         if (!_lanes.TryGetValue(account, out var lane))
         {
             _lanes[account] = lane = new Lane(account);
