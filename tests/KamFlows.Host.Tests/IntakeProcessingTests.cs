@@ -184,3 +184,34 @@ public sealed class IntakeProcessingTests
             profile.AccountId == accountId ? throw new InvalidOperationException($"The team directory is down for {accountId}.") : Task.CompletedTask;
     }
 }
+
+/// <summary>The storing path: a CloudEvents batch costs fewer storage round trips per event than the same events one request each.</summary>
+public sealed class IntakeStoringCostTests
+{
+    [Fact]
+    public async Task Webhook_BatchOf50_FewerStorageRequestsThan50SingleRequests_AndEveryEventStored()
+    {
+        await using var host = await KamFlowsTestHost.StartAsync(s => s["KamFlows:Intake:ProcessInBackground"] = "false");
+        var counter = host.Services.GetRequiredService<StorageRequestCounter>();
+        var t0 = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+        string Event(string prefix, int i) => TestEvents.ProposalAcknowledged(prefix + i, "ACC-" + (i % 40).ToString(CultureInfo.InvariantCulture), "P-" + i, t0.AddMinutes(i));
+        Assert.Equal(HttpStatusCode.Accepted, (await host.PostEventsAsync(Event("warm", 0))).StatusCode); // Creates the table.
+
+        var before = counter.Table;
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await host.PostEventsAsync(Event("single-", i))).StatusCode);
+        }
+
+        var singles = counter.Table - before;
+        before = counter.Table;
+        Assert.Equal(HttpStatusCode.Accepted, (await host.PostEventsAsync(TestEvents.Batch([.. Enumerable.Range(0, 50).Select(i => Event("batched-", i))]),
+            "application/cloudevents-batch+json")).StatusCode);
+        var batched = counter.Table - before;
+
+        Assert.Equal(50, singles); // One entity-group transaction per request.
+        // One transaction per intake shard the batch touches (40 accounts over 64 shards), never more than one per event.
+        Assert.True(batched < singles, $"a batch of 50 cost {batched} table requests, 50 single requests {singles}");
+        Assert.Equal(101, await host.CountRowsAsync("Intake") / 2);
+    }
+}
