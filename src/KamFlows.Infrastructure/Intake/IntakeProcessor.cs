@@ -264,7 +264,7 @@ public sealed partial class IntakeProcessor : BackgroundService
             }
 
             after = window.LastKey;
-            room = ShardWindow.Capacity - window.Count;
+            room = window.Full ? 0 : ShardWindow.Capacity - window.Count;
         }
 
         if (room <= 0)
@@ -291,17 +291,23 @@ public sealed partial class IntakeProcessor : BackgroundService
 
     private async Task<int> RunBatchAsync(ShardWindow window, ShardWindow.Lane lane, List<PendingEvent> batch, DurableTaskClient workflows, CancellationToken cancellationToken)
     {
-        await _batchSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var slot = false;
         try
         {
+            await _batchSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            slot = true;
             return await ProcessBatchAsync(window, lane, batch, workflows, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _batchSlots.Release();
+            if (slot)
+            {
+                _batchSlots.Release();
+            }
+
             lock (window.Gate)
             {
-                window.Release(lane);
+                window.Release(lane); // Also when cancelled while waiting for a slot: the lane must not stay busy.
             }
         }
     }

@@ -1,6 +1,7 @@
 // The processor's in-memory view of one shard's pending events, grouped by account ("lanes").
 // Invariants:
 // - a lane holds its account's events in pending-key (arrival) order, and at most one batch of a lane is in flight;
+// - lanes take turns: the idle lane whose last batch is oldest goes first, so no account waits behind a busier one;
 // - an event is in the window at most once (by pending key); it leaves when completed or parked, so what the window
 //   holds is the shard's backlog as last read (up to Capacity events);
 // - a batch never passes an event whose first retry is still due (the lane waits one retry delay for it, keeping
@@ -15,10 +16,15 @@ namespace KamFlows.Infrastructure.Intake;
 internal sealed class ShardWindow(int shard)
 {
     /// <summary>Most pending events held in memory per shard; more stay in storage until the window has room.</summary>
-    public const int Capacity = 20_000;
+    public const int Capacity = 10_000;
+
+    /// <summary>Most characters of event JSON held per shard (8 MB), whatever the number of events.</summary>
+    public const long MaxChars = 4_000_000;
 
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private long _chars;
+    private long _turns;
 
     public int Shard { get; } = shard;
 
@@ -35,7 +41,7 @@ internal sealed class ShardWindow(int shard)
 
     public int Count => _keys.Count;
 
-    public bool Full => _keys.Count >= Capacity;
+    public bool Full => _keys.Count >= Capacity || _chars >= MaxChars;
 
     /// <summary>Adds an event read from storage; one already held takes the attempts and retry time read (another host may have tried it).</summary>
     public void Add(PendingEvent pending)
@@ -56,6 +62,7 @@ internal sealed class ShardWindow(int shard)
             _lanes[account] = lane = new Lane(account);
         }
 
+        _chars += pending.Json.Length;
         var entry = new Entry(pending, solo);
         var at = lane.Events.Count;
         while (at > 0 && string.CompareOrdinal(lane.Events[at - 1].Pending.PendingKey, pending.PendingKey) > 0)
@@ -71,6 +78,7 @@ internal sealed class ShardWindow(int shard)
     {
         if (_keys.Remove(pending.PendingKey))
         {
+            _chars -= pending.Json.Length;
             lane.Events.RemoveAll(e => e.Pending.PendingKey == pending.PendingKey);
             if (lane.Events.Count == 0 && !lane.Busy)
             {
@@ -100,14 +108,19 @@ internal sealed class ShardWindow(int shard)
     }
 
     /// <summary>
-    /// The next batch of every idle lane that has one, at most <paramref name="maxLanes"/> lanes, each lane then busy:
-    /// up to <paramref name="maxEvents"/> of its events in order, a contact erasure always alone (it rewrites the
-    /// timeline entries written before it).
+    /// The next batch of every idle lane that has one, at most <paramref name="maxLanes"/> lanes, the lane whose last
+    /// turn is longest ago first (round robin), each lane then busy: up to <paramref name="maxEvents"/> of its events in
+    /// order, a contact erasure always alone (it rewrites the timeline entries written before it).
     /// </summary>
     public List<(Lane Lane, List<PendingEvent> Batch)> TakeBatches(DateTimeOffset now, int maxLanes, int maxEvents)
     {
         var taken = new List<(Lane, List<PendingEvent>)>();
-        foreach (var lane in _lanes.Values)
+        if (maxLanes <= 0)
+        {
+            return taken;
+        }
+
+        foreach (var lane in _lanes.Values.Where(l => !l.Busy).OrderBy(l => l.LastTurn))
         {
             if (taken.Count >= maxLanes)
             {
@@ -148,6 +161,7 @@ internal sealed class ShardWindow(int shard)
             if (batch.Count > 0)
             {
                 lane.Busy = true;
+                lane.LastTurn = ++_turns;
                 taken.Add((lane, batch));
             }
         }
@@ -208,6 +222,9 @@ internal sealed class ShardWindow(int shard)
         public List<Entry> Events { get; } = [];
 
         public bool Busy { get; set; }
+
+        /// <summary>When the lane last had a batch taken (a counter of the window's turns; 0: never).</summary>
+        public long LastTurn { get; set; }
 
         /// <summary>Until when the lane waits for its first event's first retry.</summary>
         public DateTimeOffset? BlockedUntil { get; set; }
