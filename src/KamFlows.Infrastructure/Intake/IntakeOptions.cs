@@ -33,7 +33,7 @@ public sealed class IntakeOptions
     public int MaxEventsPerAccountBatch { get; set; } = 100;
 
     /// <summary>Account batches processed at once across all shards (each account has at most one in flight).</summary>
-    public int MaxConcurrentBatches { get; set; } = 16;
+    public int MaxConcurrentBatches { get; set; } = 64;
 
     /// <summary>A warning is logged when the oldest accepted event not processed yet is older than this.</summary>
     public TimeSpan BacklogWarningAge { get; set; } = TimeSpan.FromMinutes(5);
