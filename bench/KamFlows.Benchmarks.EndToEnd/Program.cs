@@ -5,9 +5,10 @@
 //     from --senders connections, --batch events per request. Reports accepted events/s, end-to-end events/s (applied
 //     and delivered to the workflows), lag from 202 to delivery, the drain time after the senders stop, and when the
 //     first notification of each proposal (the head's approval task) was queued in the outbox.
-//   --scenario hot: one account receives --hot-events events as fast as --senders connections send them while the
-//     other accounts receive --normal-rate events/s; reports the others' lag from 202 to delivery, the hot account's
-//     drain time and account write conflicts per event.
+//   --scenario hot: one account receives --hot-events events (a contact sync: updates of its 50 contacts) as fast as
+//     --senders connections send them while the other accounts receive --normal-rate contact updates/s; reports the
+//     others' lag from 202 to delivery, the hot account's drain time and account write conflicts per event. Contact
+//     updates go to the account's workflow only, which runs since the setup, so no delivery waits for an instance start.
 // Delivery time = the intake's FinishedAt of the event (after it was applied and handed to its workflow instances).
 // Usage: dotnet run -c Release --project bench/KamFlows.Benchmarks.EndToEnd -- --scenario e2e [--events 60000]
 //        [--senders 16] [--batch 1] [--accounts 1000] [--host path/to/KamFlows.Host.dll] [--drain-minutes 30] [--notify-minutes 10]
@@ -103,7 +104,7 @@ try
     {
         var hotEvents = options.GetInt("hot-events", 5000);
         var normalRate = options.GetInt("normal-rate", 20);
-        var hot = Enumerable.Range(0, hotEvents).Select(j => ProposalEvent(0, j, "hot" + j.ToString(CultureInfo.InvariantCulture))).ToList();
+        var hot = Enumerable.Range(0, hotEvents).Select(j => ContactEvent(0, j, "hot" + j.ToString(CultureInfo.InvariantCulture))).ToList();
         using var stopNormal = new CancellationTokenSource();
         var normalIds = new ConcurrentQueue<string>();
         var normal = Task.Run(async () =>
@@ -121,7 +122,7 @@ try
                 {
                     var account = next;
                     next = next % (accounts - 1) + 1;
-                    var e = ProposalEvent(account, perAccount[account]++, "n" + sent.ToString(CultureInfo.InvariantCulture));
+                    var e = ContactEvent(account, perAccount[account]++, "n" + sent.ToString(CultureInfo.InvariantCulture));
                     normalIds.Enqueue(e.Id);
                     posts.Add(PostAsync(http, [e], accepted));
                 }
@@ -189,6 +190,15 @@ BenchEvent ProposalEvent(int a, int j, string id)
     }
 
     return new BenchEvent(id, account, null, $$"""{"specversion":"1.0","id":"{{id}}","source":"/bench","type":"kam.meeting.logged","time":"{{now}}","data":{"meeting_id":"M-{{id}}","account_id":"{{account}}","held_at":"{{now}}","proposal_id":"{{proposal}}"} }""");
+}
+
+// A CRM's contact update: to the account store, the timeline and the account's workflow.
+BenchEvent ContactEvent(int a, int j, string id)
+{
+    var account = AccountId(a);
+    var now = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    var contact = "C-" + (j % 50).ToString(CultureInfo.InvariantCulture);
+    return new BenchEvent(id, account, null, $$"""{"specversion":"1.0","id":"{{id}}","source":"/bench","type":"kam.contact.upserted","time":"{{now}}","data":{"contact_id":"{{contact}}","account_id":"{{account}}","name":"Contact {{j}}","role":"finance","influence":"high","attitude":"supporter"} }""");
 }
 
 BenchEvent Account(int a)

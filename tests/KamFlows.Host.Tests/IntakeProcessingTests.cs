@@ -173,6 +173,35 @@ public sealed class IntakeProcessingTests
         await host.WaitForIntakeDrainedAsync();
     }
 
+    [Fact]
+    public async Task Processor_WorkflowInstanceNotStartedYet_AccountWaitsWithoutCountingAnAttempt_OthersGoOn()
+    {
+        await using var host = await KamFlowsTestHost.StartAsync(s => s["KamFlows:Intake:ProcessInBackground"] = "false");
+        // An instance whose start the engine will process in an hour: Pending until then.
+        await host.Workflows.ScheduleNewOrchestrationInstanceAsync(Workflows.WorkflowCatalog.ProposalFollowUp, new RecorderInput(),
+            new Microsoft.DurableTask.StartOrchestrationOptions("proposal:P-W") { StartAt = DateTimeOffset.UtcNow.AddHours(1) });
+        var neighbour = NeighbourOf("WAIT");
+        await PostAllAsync(host, [TestEvents.ProposalAcknowledged("w1", "WAIT", "P-W", T0), TestEvents.ProposalAcknowledged("n1", neighbour, "P-N", T0)]);
+        var processor = host.Services.GetRequiredService<IntakeProcessor>();
+
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var (done, blocked) = await processor.ProcessShardAsync(IntakeShards.For("WAIT"), CancellationToken.None);
+            Assert.True(blocked);
+            Assert.Equal(pass == 0 ? 1 : 0, done); // The neighbour's event, the first time.
+        }
+
+        Assert.Equal("pending", (await EventRowAsync(host, "WAIT", "w1")).GetString("Status"));
+        Assert.Equal("processed", (await EventRowAsync(host, neighbour, "n1")).GetString("Status"));
+        var shard = IntakeShards.PartitionKey(IntakeShards.For("WAIT"));
+        await foreach (var row in host.Table("Intake").QueryAsync<TableEntity>(r => r.PartitionKey == shard && r.RowKey.CompareTo("q|") > 0 && r.RowKey.CompareTo("q}") < 0))
+        {
+            Assert.Null(row.GetInt32("Attempts")); // Waiting for the engine is not the event's failure: it is never parked for it.
+        }
+
+        Assert.Equal(0, processor.Parked);
+    }
+
     /// <summary>Fails while told to, for one account: a listener told of an account update (a dependency that is down).</summary>
     private sealed class FailingTeamListener(string accountId) : Infrastructure.Intake.IAccountTeamListener
     {

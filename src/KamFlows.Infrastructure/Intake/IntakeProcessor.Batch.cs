@@ -1,6 +1,8 @@
 // One batch of one account's pending events: apply, append to the timeline, deliver, complete (see IntakeProcessor.cs
 // for the invariants). A batch that fails is repeated one event at a time, which finds the failing event; the steps
-// already done for the others are repeated harmlessly (idempotent).
+// already done for the others are repeated harmlessly (idempotent). A workflow instance that has not started yet (its
+// start still queued in the engine) is no one's fault: the account waits a retry delay, no attempt is counted, and the
+// instances that got their events already are not sent them again by this process.
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
 using KamFlows.Infrastructure.Intake.Storage;
@@ -13,8 +15,13 @@ namespace KamFlows.Infrastructure.Intake;
 
 public sealed partial class IntakeProcessor
 {
-    /// <summary>How long delivery waits for a just-started instance to start before the event is retried later.</summary>
-    private static readonly TimeSpan WorkflowStartWait = TimeSpan.FromSeconds(30);
+    /// <summary>How long delivery waits for a just-started instance to start before its account's batch is retried later (a batch slot is held meanwhile).</summary>
+    private static readonly TimeSpan WorkflowStartWait = TimeSpan.FromSeconds(2);
+
+    // Per pending event, the workflow instances it was delivered to by a batch that then did not complete (memory only:
+    // after a restart they are delivered again, which the workflows ignore).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentDictionary<string, byte>> _delivered =
+        new(StringComparer.Ordinal);
 
     /// <summary>Workflow instances a batch delivers to at once.</summary>
     private const int ConcurrentDeliveries = 8;
@@ -60,6 +67,11 @@ public sealed partial class IntakeProcessor
         {
             throw;
         }
+        catch (TimeoutException ex)
+        {
+            NotReady(window, lane, ex);
+            return done;
+        }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             if (events.Count > 1)
@@ -88,6 +100,11 @@ public sealed partial class IntakeProcessor
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw;
+            }
+            catch (TimeoutException ex)
+            {
+                NotReady(window, lane, ex);
+                return done;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -139,9 +156,13 @@ public sealed partial class IntakeProcessor
             await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                foreach (var (route, jsons) in delivery)
+                foreach (var (route, jsons, keys) in delivery)
                 {
                     await WorkflowRouting.DeliverManyAsync(workflows, route, jsons, WorkflowStartWait, cancellationToken).ConfigureAwait(false);
+                    foreach (var key in keys)
+                    {
+                        _delivered.GetOrAdd(key, _ => new(StringComparer.Ordinal))[route.InstanceId] = 0;
+                    }
                 }
             }
             finally
@@ -154,17 +175,24 @@ public sealed partial class IntakeProcessor
     /// <summary>
     /// Per workflow instance, its events in order, as messages: a message never puts an event that may start the
     /// instance behind one that may not (a finished instance ignores the one and restarts for the other, as when they come
-    /// one by one), and carries at most <see cref="MaxEventsPerDelivery"/> events.
+    /// one by one), and carries at most <see cref="MaxEventsPerDelivery"/> events. Instances an event was already
+    /// delivered to by an earlier try of its batch are left out.
     /// </summary>
-    private static IEnumerable<List<(WorkflowDeliveryRoute Route, List<string> Jsons)>> Deliveries(
+    private List<List<(WorkflowDeliveryRoute Route, List<string> Jsons, List<string> Keys)>> Deliveries(
         IEnumerable<(PendingEvent Pending, CanonicalEvent Event, CanonicalEvent Kept, string Retained)> events)
     {
-        var byInstance = new Dictionary<string, List<(WorkflowDeliveryRoute Route, List<string> Jsons)>>(StringComparer.Ordinal);
+        var byInstance = new Dictionary<string, List<(WorkflowDeliveryRoute Route, List<string> Jsons, List<string> Keys)>>(StringComparer.Ordinal);
         var order = new List<string>();
-        foreach (var (_, canonicalEvent, _, retained) in events)
+        foreach (var (pending, canonicalEvent, _, retained) in events)
         {
+            _delivered.TryGetValue(pending.PendingKey, out var already);
             foreach (var route in WorkflowRouting.Routes(canonicalEvent))
             {
+                if (already?.ContainsKey(route.InstanceId) == true)
+                {
+                    continue;
+                }
+
                 if (!byInstance.TryGetValue(route.InstanceId, out var messages))
                 {
                     byInstance[route.InstanceId] = messages = [];
@@ -174,15 +202,26 @@ public sealed partial class IntakeProcessor
                 if (messages.Count > 0 && messages[^1].Jsons.Count < MaxEventsPerDelivery && (messages[^1].Route.StartsIfAbsent || !route.StartsIfAbsent))
                 {
                     messages[^1].Jsons.Add(retained);
+                    messages[^1].Keys.Add(pending.PendingKey);
                 }
                 else
                 {
-                    messages.Add((route, [retained]));
+                    messages.Add((route, [retained], [pending.PendingKey]));
                 }
             }
         }
 
-        return order.Select(id => byInstance[id]);
+        return [.. order.Select(id => byInstance[id])];
+    }
+
+    /// <summary>A workflow instance of the batch has not started yet: the account waits a retry delay; nothing is counted against its events.</summary>
+    private void NotReady(ShardWindow window, ShardWindow.Lane lane, TimeoutException ex)
+    {
+        LogNotReady(_logger, lane.AccountId, ex.Message);
+        lock (window.Gate)
+        {
+            lane.BlockedUntil = _clock.GetUtcNow() + _options.RetryDelay;
+        }
     }
 
     /// <summary>Handles a failed attempt of one event: parks it after the last attempt, else schedules its retry; returns 1 when parked.</summary>
@@ -222,6 +261,7 @@ public sealed partial class IntakeProcessor
     private async Task ParkAsync(ShardWindow window, ShardWindow.Lane lane, PendingEvent pending, string retained, Exception ex, CancellationToken cancellationToken)
     {
         LogParked(_logger, pending.EventId, pending.Attempts + 1, ex);
+        _delivered.TryRemove(pending.PendingKey, out _);
         await _intake.ParkAsync(pending, retained, ex.GetType().Name + ": " + ex.Message, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _parked);
         KamFlowsMetrics.EventsProcessed("parked", 1);
@@ -239,6 +279,7 @@ public sealed partial class IntakeProcessor
         {
             foreach (var pending in events)
             {
+                _delivered.TryRemove(pending.PendingKey, out _);
                 window.Remove(lane, pending);
                 KamFlowsMetrics.EventDelay(now - pending.ReceivedAt);
                 count++;
@@ -248,6 +289,9 @@ public sealed partial class IntakeProcessor
         Interlocked.Add(ref _processed, count);
         KamFlowsMetrics.EventsProcessed("processed", count);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Events of account {AccountId} wait: {Reason}")]
+    private static partial void LogNotReady(ILogger logger, string accountId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event {EventId} failed on attempt {Attempt}; its account's later events wait for one retry")]
     private static partial void LogRetrying(ILogger logger, string eventId, int attempt, Exception exception);

@@ -13,6 +13,8 @@
 // - every step is idempotent (account store by event marks, timeline by key, workflows by event id), and pending rows
 //   are deleted only after all steps of their batch succeeded, so a crash at any point only causes a harmless repeat;
 //   a failed batch is repeated one event at a time to find the failing event, the others' repeats being harmless;
+// - a workflow instance whose start the engine has not processed yet holds its account's batch for a retry delay
+//   without counting an attempt (waiting is what keeps the event from being dropped, WorkflowRouting);
 // - every route gets signal-with-start: an event that arrives before the one that "starts" its object (an
 //   acknowledgement before the proposal was sent) starts the instance, which holds it until it can use it (WorkflowRouting);
 // - personal data leaves the intake when the event is processed: only the event without it is kept;
