@@ -56,8 +56,8 @@ public sealed class AccountStore
 
     /// <summary>
     /// Applies several events of one account: every row they change is read once and the rows are written together in
-    /// entity-group transactions (one read-modify-write of the account instead of one per event). Contacts, erasures and
-    /// meetings, which touch more than one row or table, are applied one by one. Safe to call again with the same events;
+    /// entity-group transactions (one read-modify-write of the account instead of one per event). Contacts with personal
+    /// data, erasures and meetings, which touch more than one row or table, are applied one by one. Safe to call again with the same events;
     /// the result does not depend on their order (every aspect is ordered by its event mark).
     /// </summary>
     public async Task ApplyManyAsync(string accountId, IReadOnlyList<CanonicalEvent> events, CancellationToken cancellationToken)
@@ -104,6 +104,10 @@ public sealed class AccountStore
                     row["IsKeyAccount"] = d.IsKeyAccount;
                     return true;
                 }).ConfigureAwait(false);
+                break;
+            case ContactUpserted { PersonalData: null } d when batch is not null:
+                // Nothing for the personal-data table: only the contact row changes, read and written with the batch.
+                await batch.Add(AccountRows.Key(AccountRows.Contact, d.ContactId), row => SetContact(row, canonicalEvent, d, mark)).ConfigureAwait(false);
                 break;
             case ContactUpserted d:
                 await ApplyContactAsync(canonicalEvent, d, mark, cancellationToken).ConfigureAwait(false);
@@ -314,25 +318,27 @@ public sealed class AccountStore
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        await OptimisticRow.UpdateAsync(_accounts, d.AccountId, rowKey, row =>
-        {
-            if (!EventMark.Advance(row, "Details", mark))
-            {
-                return false;
-            }
+        await OptimisticRow.UpdateAsync(_accounts, d.AccountId, rowKey, row => SetContact(row, canonicalEvent, d, mark), cancellationToken).ConfigureAwait(false);
+    }
 
-            var isErased = row.GetBoolean("Erased") == true;
-            var kept = isErased ? ErasedForm(d) : d.WithoutPersonalData();
-            row["Event"] = CanonicalEventJson.Serialize(canonicalEvent with { Data = kept });
-            row["Name"] = kept.Name;
-            row["Email"] = kept.Email?.Value;
-            row["Role"] = WireName.Of(d.Role);
-            row["Influence"] = WireName.Of(d.Influence);
-            row["Attitude"] = WireName.Of(d.Attitude);
-            row["Erased"] = isErased;
-            row["HasPersonalData"] = !isErased && (d.PersonalData is not null || row.GetBoolean("HasPersonalData") == true);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+    private static bool SetContact(TableEntity row, CanonicalEvent canonicalEvent, ContactUpserted d, string mark)
+    {
+        if (!EventMark.Advance(row, "Details", mark))
+        {
+            return false;
+        }
+
+        var isErased = row.GetBoolean("Erased") == true;
+        var kept = isErased ? ErasedForm(d) : d.WithoutPersonalData();
+        row["Event"] = CanonicalEventJson.Serialize(canonicalEvent with { Data = kept });
+        row["Name"] = kept.Name;
+        row["Email"] = kept.Email?.Value;
+        row["Role"] = WireName.Of(d.Role);
+        row["Influence"] = WireName.Of(d.Influence);
+        row["Attitude"] = WireName.Of(d.Attitude);
+        row["Erased"] = isErased;
+        row["HasPersonalData"] = !isErased && (d.PersonalData is not null || row.GetBoolean("HasPersonalData") == true);
+        return true;
     }
 
     private async Task EraseContactAsync(CanonicalEvent canonicalEvent, ContactErased d, string mark, CancellationToken cancellationToken)
