@@ -5,7 +5,8 @@
 //   Pending row with a custom status counts as started (a host killed inside DurableTask.AzureStorage's start can leave
 //   the row Pending under an instance that already runs; waiting for it would hold its account's events for ever);
 // - a concurrent start by another deliverer is not an error: the event is raised to the instance that won;
-// - delivery is at least once (a crash after raising raises again): the workflow drops an event id it has seen.
+// - delivery is at least once (a crash after raising raises again): the workflow drops an event id it has seen;
+// - several events for one instance go in one message (the start's input, or one raised array), in the order given.
 using KamFlows.Domain.Events;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -51,11 +52,27 @@ public static class WorkflowRouting
     /// <paramref name="startWait"/> for a Pending instance to start; throws <see cref="TimeoutException"/> after that,
     /// so the caller retries later instead of losing the event.
     /// </summary>
-    public static async Task<WorkflowDeliveryOutcome> DeliverAsync(DurableTaskClient client, WorkflowDeliveryRoute route, string canonicalEventJson,
+    public static Task<WorkflowDeliveryOutcome> DeliverAsync(DurableTaskClient client, WorkflowDeliveryRoute route, string canonicalEventJson,
+        TimeSpan startWait, CancellationToken cancellationToken = default) =>
+        DeliverManyAsync(client, route, [canonicalEventJson], startWait, cancellationToken);
+
+    /// <summary>
+    /// Delivers several events to one instance in one message, in order: the start's input when the instance starts, else
+    /// one raised event carrying a JSON array of the events (a single event is raised as itself, as
+    /// <see cref="DeliverAsync"/> does). Waits for a Pending instance as <see cref="DeliverAsync"/> does.
+    /// </summary>
+    public static async Task<WorkflowDeliveryOutcome> DeliverManyAsync(DurableTaskClient client, WorkflowDeliveryRoute route, IReadOnlyList<string> canonicalEventsJson,
         TimeSpan startWait, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(route);
+        ArgumentNullException.ThrowIfNull(canonicalEventsJson);
+        if (canonicalEventsJson.Count == 0)
+        {
+            throw new ArgumentException("No events to deliver.", nameof(canonicalEventsJson));
+        }
+
+        object payload = canonicalEventsJson.Count == 1 ? canonicalEventsJson[0] : canonicalEventsJson.ToArray();
         var deadline = DateTime.UtcNow + startWait;
         var pause = TimeSpan.FromMilliseconds(50);
         while (true)
@@ -64,7 +81,7 @@ public static class WorkflowRouting
             var finished = instance is { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated };
             if (instance is null || (finished && route.StartsIfAbsent))
             {
-                if (await TryStartAsync(client, route, canonicalEventJson, cancellationToken).ConfigureAwait(false))
+                if (await TryStartAsync(client, route, canonicalEventsJson, cancellationToken).ConfigureAwait(false))
                 {
                     return WorkflowDeliveryOutcome.Started;
                 }
@@ -79,7 +96,7 @@ public static class WorkflowRouting
 
             if (!await AwaitsStartAsync(client, instance!, cancellationToken).ConfigureAwait(false))
             {
-                await client.RaiseEventAsync(route.InstanceId, WorkflowCatalog.CanonicalEventName, canonicalEventJson, cancellationToken).ConfigureAwait(false);
+                await client.RaiseEventAsync(route.InstanceId, WorkflowCatalog.CanonicalEventName, payload, cancellationToken).ConfigureAwait(false);
                 return WorkflowDeliveryOutcome.Raised;
             }
 
@@ -112,12 +129,12 @@ public static class WorkflowRouting
         return full is { RuntimeStatus: OrchestrationRuntimeStatus.Pending, SerializedCustomStatus: null };
     }
 
-    private static async Task<bool> TryStartAsync(DurableTaskClient client, WorkflowDeliveryRoute route, string canonicalEventJson, CancellationToken cancellationToken)
+    private static async Task<bool> TryStartAsync(DurableTaskClient client, WorkflowDeliveryRoute route, IReadOnlyList<string> canonicalEventsJson, CancellationToken cancellationToken)
     {
         var options = new StartOrchestrationOptions(route.InstanceId) { DedupeStatuses = RunningStatuses };
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(route.Orchestrator, new WorkflowStart(route.InstanceId, [canonicalEventJson]), options, cancellationToken)
+            await client.ScheduleNewOrchestrationInstanceAsync(route.Orchestrator, new WorkflowStart(route.InstanceId, canonicalEventsJson), options, cancellationToken)
                 .ConfigureAwait(false);
             return true;
         }

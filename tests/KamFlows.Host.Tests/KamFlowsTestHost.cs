@@ -68,7 +68,7 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         ["KamFlows:Intake:RetryDelay"] = "00:00:00.100",
     };
 
-    public static async Task<KamFlowsTestHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool recordWorkflows = true,
+    public static async Task<KamFlowsTestHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, bool recordWorkflows = true, ILoggerProvider? logs = null,
         Action<IServiceCollection>? services = null)
     {
         var cs = await SharedAzurite.ConnectionStringAsync();
@@ -83,6 +83,11 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         if (Environment.GetEnvironmentVariable("KAMFLOWS_TEST_LOGS") is { Length: > 0 })
         {
             builder.Logging.AddSimpleConsole();
@@ -91,7 +96,6 @@ public sealed class KamFlowsTestHost : IAsyncDisposable
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()!;
         builder.Services.AddKamFlowsHost(builder.Configuration, ResolvedStorage.FromOptions(storage), recordWorkflows ? EventRecorder.RegisterForEveryWorkflow : null);
         services?.Invoke(builder.Services);
-
         var app = builder.Build();
         app.MapKamFlowsEndpoints();
         await app.StartAsync();
@@ -205,8 +209,10 @@ public sealed class EventRecorder : TaskOrchestrator<RecorderInput, string>
         context.SetCustomStatus(received);
         for (var i = 0; i < 20; i++)
         {
-            var json = await context.WaitForExternalEvent<string>(WorkflowCatalog.CanonicalEventName);
-            received.Add(Domain.Events.CanonicalEventParser.ParseOrThrow(json).Id);
+            // One event as a JSON string, or several (intake's batches) as an array of them.
+            var data = await context.WaitForExternalEvent<System.Text.Json.JsonElement>(WorkflowCatalog.CanonicalEventName);
+            var jsons = data.ValueKind == System.Text.Json.JsonValueKind.Array ? data.EnumerateArray().Select(e => e.GetString()!).ToList() : [data.GetString()!];
+            received.AddRange(jsons.Select(json => Domain.Events.CanonicalEventParser.ParseOrThrow(json).Id));
             context.SetCustomStatus(received);
         }
 

@@ -63,6 +63,29 @@ public sealed class DeliveryAndTimerTests
     }
 
     [Fact]
+    public async Task SeveralEventsInOneDelivery_AreAppliedInOrder_AsIfTheyCameOneByOne()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-27T16:00:00+02:00"), accounts: r => Acme(r));
+        var route = new WorkflowDeliveryRoute("proposal:P-1", WorkflowCatalog.ProposalFollowUp, StartsIfAbsent: true);
+        var acknowledged = Ev.Acknowledged("P-1", "2026-03-27T17:00:00+02:00");
+
+        // Intake's batch: the start carries both events, then one raised message carries two more.
+        Assert.Equal(WorkflowDeliveryOutcome.Started, await WorkflowRouting.DeliverManyAsync(host.Client, route,
+            [Ev.ProposalSent("P-1", "2026-03-27T16:00:00+02:00", 125_000m, "2026-04-30"), acknowledged], TimeSpan.Zero));
+        await host.AdvanceToAsync(At("2026-03-30T12:00:00+03:00"));
+        Assert.Equal(WorkflowDeliveryOutcome.Raised, await WorkflowRouting.DeliverManyAsync(host.Client, route,
+            [acknowledged, Ev.Accepted("P-1", "2026-03-30T12:00:00+03:00")], TimeSpan.Zero));
+        await host.AdvanceToAsync(At("2026-06-01T00:00:00+03:00"));
+
+        Assert.Single(host.Hub.GetHistory("proposal:P-1").OfType<EventRaisedEvent>());
+        Assert.Empty(host.Outbox.Of(NotificationKind.ProposalCallToConfirmReceipt)); // Acknowledged in the start: no call task.
+        Assert.Single(host.Outbox.Of(NotificationKind.ProposalAskNextSteps));
+        var result = await host.ResultAsync("proposal:P-1");
+        Assert.Equal(1, result.Notes.Count(n => n.Contains("received again: ignored", StringComparison.Ordinal)));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.InstanceAsync("proposal:P-1")).RuntimeStatus); // Accepted, then the revision wait.
+    }
+
+    [Fact]
     public async Task NineMonthWait_IsSplitIntoTimersOfAtMostThreeDays_AsTheAzureStorageBackendNeeds()
     {
         await using var host = await WorkflowHost.StartAsync(At("2026-03-02T10:00:00+02:00"), accounts: r => Acme(r));

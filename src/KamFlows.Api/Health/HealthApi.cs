@@ -1,3 +1,5 @@
+using KamFlows.Infrastructure.Accounts;
+using KamFlows.Infrastructure.Intake;
 using KamFlows.Infrastructure.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
@@ -23,12 +25,14 @@ public static class HealthApi
         return TypedResults.Ok(new LivenessReport("ok"));
     }
 
-    /// <summary>GET /api/health (API key): storage in use, task hub and the storage requests KamFlows' own code made.</summary>
+    /// <summary>GET /api/health (API key): storage in use, task hub, the storage requests KamFlows' own code made, and the intake's backlog.</summary>
     public static IResult Get(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         var storage = http.RequestServices.GetRequiredService<ResolvedStorage>();
-        return TypedResults.Ok(new HealthReport("ok", storage.Description, storage.TaskHub, http.RequestServices.GetRequiredService<StorageRequestCounter>().Total));
+        var processor = http.RequestServices.GetRequiredService<IntakeProcessor>();
+        return TypedResults.Ok(new HealthReport("ok", storage.Description, storage.TaskHub, http.RequestServices.GetRequiredService<StorageRequestCounter>().Total,
+            IntakeHealth.Of(processor)));
     }
 
     /// <summary>POST /api/health/probe[?timerSeconds=] (API key; it starts an orchestration): runs <see cref="HealthProbe"/> (queue, activity, durable timer) and waits for it.</summary>
@@ -65,7 +69,29 @@ public static class HealthApi
 public sealed record LivenessReport(string Status);
 
 /// <summary>What GET /api/health answers.</summary>
-public sealed record HealthReport(string Status, string Storage, string TaskHub, long StorageRequests);
+public sealed record HealthReport(string Status, string Storage, string TaskHub, long StorageRequests, IntakeHealth Intake);
+
+/// <summary>
+/// The intake's backlog as this host's processor last read it (<c>ObservedAt</c>; null before its first read):
+/// events accepted and not processed yet, the age of the oldest, and per shard with pending events (<c>Complete</c> is
+/// false when a shard holds more than the processor keeps in memory, so <c>Pending</c> is a lower bound); counters
+/// since start.
+/// </summary>
+public sealed record IntakeHealth(int Pending, double OldestPendingAgeSeconds, bool Complete, DateTimeOffset? ObservedAt, IReadOnlyList<ShardHealth> Shards,
+    long Processed, long Parked, long AccountWriteConflicts)
+{
+    public static IntakeHealth Of(IntakeProcessor processor)
+    {
+        ArgumentNullException.ThrowIfNull(processor);
+        var backlog = processor.Backlog();
+        return new IntakeHealth(backlog.Pending, Math.Round(backlog.OldestPendingAge.TotalSeconds, 3), backlog.Complete, backlog.ObservedAt,
+            [.. backlog.Shards.Where(s => s.Pending > 0).Select(s => new ShardHealth(s.Shard, s.Pending, Math.Round(s.OldestPendingAge.TotalSeconds, 3)))],
+            processor.Processed, processor.Parked, AccountStore.WriteConflicts);
+    }
+}
+
+/// <summary>One intake shard's pending events and the age of its oldest, in seconds.</summary>
+public sealed record ShardHealth(int Shard, int Pending, double OldestPendingAgeSeconds);
 
 /// <summary>What a completed probe answers.</summary>
 public sealed record ProbeReport(string InstanceId, HealthProbeResult? Result);

@@ -43,15 +43,49 @@ public sealed class AccountStore
 
     public Task EnsureCreatedAsync() => _created.Value;
 
+    /// <summary>Writes of this process refused because another writer changed the row first (each recomputed and retried).</summary>
+    public static long WriteConflicts => OptimisticRow.Conflicts;
+
     /// <summary>Applies one event; safe to call again with the same event.</summary>
     public async Task ApplyAsync(CanonicalEvent canonicalEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(canonicalEvent);
         await EnsureCreatedAsync().ConfigureAwait(false);
+        await ApplyCoreAsync(canonicalEvent, batch: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies several events of one account: every row they change is read once and the rows are written together in
+    /// entity-group transactions (one read-modify-write of the account instead of one per event). Contacts with personal
+    /// data, erasures and meetings, which touch more than one row or table, are applied one by one. Safe to call again with the same events;
+    /// the result does not depend on their order (every aspect is ordered by its event mark).
+    /// </summary>
+    public async Task ApplyManyAsync(string accountId, IReadOnlyList<CanonicalEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        ArgumentNullException.ThrowIfNull(events);
+        await EnsureCreatedAsync().ConfigureAwait(false);
+        if (events.FirstOrDefault(e => !string.Equals(e.AccountId, accountId, StringComparison.Ordinal)) is { } stranger)
+        {
+            throw new ArgumentException($"Event {stranger.Id} is for account {stranger.AccountId}, not {accountId}.", nameof(events));
+        }
+
+        var batch = new AccountRowChanges(_accounts, accountId);
+        foreach (var canonicalEvent in events)
+        {
+            await ApplyCoreAsync(canonicalEvent, batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        await batch.SaveAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ApplyCoreAsync(CanonicalEvent canonicalEvent, AccountRowChanges? batch, CancellationToken cancellationToken)
+    {
         var pk = canonicalEvent.AccountId;
         var mark = EventMark.Of(canonicalEvent);
         var at = canonicalEvent.Time.ToDateTimeOffset();
-        Task Update(string rowKey, Func<TableEntity, bool> change) => OptimisticRow.UpdateAsync(_accounts, pk, rowKey, change, cancellationToken);
+        Task Update(string rowKey, Func<TableEntity, bool> change) =>
+            batch is null ? OptimisticRow.UpdateAsync(_accounts, pk, rowKey, change, cancellationToken) : batch.Add(rowKey, change);
 
         switch (canonicalEvent.Data)
         {
@@ -70,6 +104,10 @@ public sealed class AccountStore
                     row["IsKeyAccount"] = d.IsKeyAccount;
                     return true;
                 }).ConfigureAwait(false);
+                break;
+            case ContactUpserted { PersonalData: null } d when batch is not null:
+                // Nothing for the personal-data table: only the contact row changes, read and written with the batch.
+                await batch.Add(AccountRows.Key(AccountRows.Contact, d.ContactId), row => SetContact(row, canonicalEvent, d, mark)).ConfigureAwait(false);
                 break;
             case ContactUpserted d:
                 await ApplyContactAsync(canonicalEvent, d, mark, cancellationToken).ConfigureAwait(false);
@@ -302,25 +340,27 @@ public sealed class AccountStore
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        await OptimisticRow.UpdateAsync(_accounts, d.AccountId, rowKey, row =>
-        {
-            if (!EventMark.Advance(row, "Details", mark))
-            {
-                return false;
-            }
+        await OptimisticRow.UpdateAsync(_accounts, d.AccountId, rowKey, row => SetContact(row, canonicalEvent, d, mark), cancellationToken).ConfigureAwait(false);
+    }
 
-            var isErased = row.GetBoolean("Erased") == true;
-            var kept = isErased ? ErasedForm(d) : d.WithoutPersonalData();
-            row["Event"] = CanonicalEventJson.Serialize(canonicalEvent with { Data = kept });
-            row["Name"] = kept.Name;
-            row["Email"] = kept.Email?.Value;
-            row["Role"] = WireName.Of(d.Role);
-            row["Influence"] = WireName.Of(d.Influence);
-            row["Attitude"] = WireName.Of(d.Attitude);
-            row["Erased"] = isErased;
-            row["HasPersonalData"] = !isErased && (d.PersonalData is not null || row.GetBoolean("HasPersonalData") == true);
-            return true;
-        }, cancellationToken).ConfigureAwait(false);
+    private static bool SetContact(TableEntity row, CanonicalEvent canonicalEvent, ContactUpserted d, string mark)
+    {
+        if (!EventMark.Advance(row, "Details", mark))
+        {
+            return false;
+        }
+
+        var isErased = row.GetBoolean("Erased") == true;
+        var kept = isErased ? ErasedForm(d) : d.WithoutPersonalData();
+        row["Event"] = CanonicalEventJson.Serialize(canonicalEvent with { Data = kept });
+        row["Name"] = kept.Name;
+        row["Email"] = kept.Email?.Value;
+        row["Role"] = WireName.Of(d.Role);
+        row["Influence"] = WireName.Of(d.Influence);
+        row["Attitude"] = WireName.Of(d.Attitude);
+        row["Erased"] = isErased;
+        row["HasPersonalData"] = !isErased && (d.PersonalData is not null || row.GetBoolean("HasPersonalData") == true);
+        return true;
     }
 
     private async Task EraseContactAsync(CanonicalEvent canonicalEvent, ContactErased d, string mark, CancellationToken cancellationToken)

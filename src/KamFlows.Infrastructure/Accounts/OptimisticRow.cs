@@ -11,6 +11,18 @@ internal static class OptimisticRow
 {
     private const int MaxAttempts = 20;
 
+    private static long _conflicts;
+
+    /// <summary>Writes refused because another writer changed the row first (409/412), since start; each was recomputed.</summary>
+    public static long Conflicts => Interlocked.Read(ref _conflicts);
+
+    /// <summary>Counts one refused write (also for <see cref="AccountRowChanges"/>).</summary>
+    public static void CountConflict()
+    {
+        Interlocked.Increment(ref _conflicts);
+        KamFlowsMetrics.AccountWriteConflict();
+    }
+
     /// <summary>Applies <paramref name="change"/> (which returns false when it has nothing to change) and saves the row.</summary>
     public static async Task<bool> UpdateAsync(TableClient table, string partitionKey, string rowKey, Func<TableEntity, bool> change, CancellationToken cancellationToken)
     {
@@ -39,6 +51,7 @@ internal static class OptimisticRow
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
                 // Someone else wrote the row first: recompute from their version.
+                CountConflict();
             }
         }
 

@@ -29,6 +29,15 @@ public sealed class IntakeOptions
     /// <summary>How often processed events older than <see cref="DedupeRetention"/> are deleted.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>Most events of one account applied and delivered together (one read-modify-write of the account, one message per workflow instance).</summary>
+    public int MaxEventsPerAccountBatch { get; set; } = 100;
+
+    /// <summary>Account batches processed at once across all shards (each account has at most one in flight).</summary>
+    public int MaxConcurrentBatches { get; set; } = 64;
+
+    /// <summary>A warning is logged when the oldest accepted event not processed yet is older than this.</summary>
+    public TimeSpan BacklogWarningAge { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Run the processor in this process (false in Azure Functions, where a timer trigger calls it).</summary>
     public bool ProcessInBackground { get; set; } = true;
 
@@ -64,6 +73,21 @@ public sealed class IntakeOptions
         if (PruneInterval < TimeSpan.FromMilliseconds(10))
         {
             errors.Add($"{Section}:{nameof(PruneInterval)} must be at least 00:00:00.010.");
+        }
+
+        if (MaxEventsPerAccountBatch is < 1 or > 1000)
+        {
+            errors.Add($"{Section}:{nameof(MaxEventsPerAccountBatch)} must be between 1 and 1000.");
+        }
+
+        if (MaxConcurrentBatches is < 1 or > 256)
+        {
+            errors.Add($"{Section}:{nameof(MaxConcurrentBatches)} must be between 1 and 256.");
+        }
+
+        if (BacklogWarningAge < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{Section}:{nameof(BacklogWarningAge)} must be at least 00:00:01.");
         }
 
         if (MaxProcessingAttempts < 1)

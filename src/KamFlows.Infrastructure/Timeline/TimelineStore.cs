@@ -29,18 +29,39 @@ public sealed class TimelineStore : ITimelineWriter
     {
         ArgumentNullException.ThrowIfNull(entry);
         await _created.Value.ConfigureAwait(false);
-        var row = new TableEntity(accountId, RowKey(entry.Time, entry.ReferenceId))
-        {
-            ["Time"] = entry.Time,
-            ["Origin"] = entry.Origin.ToString(),
-            ["Kind"] = entry.Kind,
-            ["Summary"] = entry.Summary,
-            ["SourceKey"] = entry.SourceKey,
-            ["ReferenceId"] = entry.ReferenceId,
-            ["ContactId"] = entry.ContactId,
-        };
-        await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        await _table.UpsertEntityAsync(Row(accountId, entry), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Appends several entries of one account in entity-group transactions of up to 100 rows (the same upserts as <see cref="AppendAsync"/>).</summary>
+    public async Task AppendManyAsync(string accountId, IEnumerable<TimelineEntry> entries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        await _created.Value.ConfigureAwait(false);
+        // One row per key (a transaction may not name a row twice); the last entry for a key wins, as with upserts one by one.
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            var row = Row(accountId, entry);
+            rows[row.RowKey] = row;
+        }
+
+        foreach (var chunk in rows.Values.Chunk(100))
+        {
+            await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    private static TableEntity Row(string accountId, TimelineEntry entry) => new(accountId, RowKey(entry.Time, entry.ReferenceId))
+    {
+        ["Time"] = entry.Time,
+        ["Origin"] = entry.Origin.ToString(),
+        ["Kind"] = entry.Kind,
+        ["Summary"] = entry.Summary,
+        ["SourceKey"] = entry.SourceKey,
+        ["ReferenceId"] = entry.ReferenceId,
+        ["ContactId"] = entry.ContactId,
+    };
 
     /// <summary>The account's entries, oldest first; at most <paramref name="max"/>, from <paramref name="from"/> on when given.</summary>
     public async Task<IReadOnlyList<TimelineEntry>> ReadAsync(string accountId, DateTimeOffset? from, int max, CancellationToken cancellationToken)

@@ -149,9 +149,12 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
                 continue;
             }
 
-            eventsThisExecution++;
-            state.EventsReceived++;
-            Receive(state, received, run);
+            foreach (var json in received)
+            {
+                eventsThisExecution++;
+                state.EventsReceived++;
+                Receive(state, json, run);
+            }
         }
     }
 
@@ -159,20 +162,20 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     /// Waits for the next event or the wake-up time. The wake-up timer is kept across events while its time stays the
     /// same, so a busy instance does not leave a trail of abandoned timers behind it.
     /// </summary>
-    private static async Task<string?> WaitAsync(TaskOrchestrationContext context, DateTimeOffset? wake, WakeTimer timer)
+    private static async Task<IReadOnlyList<string>?> WaitAsync(TaskOrchestrationContext context, DateTimeOffset? wake, WakeTimer timer)
     {
         timer.Set(context, wake);
         using var eventCancel = new CancellationTokenSource();
         var eventTask = context.WaitForExternalEvent<JsonElement>(WorkflowCatalog.CanonicalEventName, eventCancel.Token);
         if (timer.Task is not { } timerTask)
         {
-            return EventText(await eventTask.ConfigureAwait(true));
+            return EventTexts(await eventTask.ConfigureAwait(true));
         }
 
         var winner = await Task.WhenAny(eventTask, timerTask).ConfigureAwait(true);
         if (winner == eventTask)
         {
-            return EventText(await eventTask.ConfigureAwait(true));
+            return EventTexts(await eventTask.ConfigureAwait(true));
         }
 
 #pragma warning disable CA1849 // CancelAsync runs callbacks on the thread pool; replay must stay on its own thread.
@@ -226,12 +229,13 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         }
     }
 
-    /// <summary>The canonical event JSON: sent as a JSON string (the contract), tolerated as an object.</summary>
-    private static string EventText(JsonElement data) => data.ValueKind switch
+    /// <summary>The canonical events' JSON: one JSON string (the contract), or an array of them (intake's batches); an object is tolerated.</summary>
+    private static IReadOnlyList<string> EventTexts(JsonElement data) => data.ValueKind switch
     {
-        JsonValueKind.String => data.GetString() ?? string.Empty,
-        JsonValueKind.Object => data.GetRawText(),
-        _ => string.Empty,
+        JsonValueKind.String => [data.GetString() ?? string.Empty],
+        JsonValueKind.Object => [data.GetRawText()],
+        JsonValueKind.Array => [.. data.EnumerateArray().SelectMany(EventTexts)],
+        _ => [string.Empty],
     };
 
     private void Receive(TState state, string json, WorkflowRun run)

@@ -3,8 +3,9 @@
 // - an event is Accepted only once both its rows are committed (one entity-group transaction per shard batch);
 // - the e| row of an event id is never written twice: a second Add fails 409 and the event is reported Duplicate;
 // - pending rows are read in RowKey order, which is arrival order within a shard;
-// - completing an event updates its e| row and deletes its q| row in one transaction, so an event is never left
-//   processed-but-pending or deleted-but-unrecorded;
+// - completing an event updates its e| row and deletes its q| row in one transaction (many events of a shard share one:
+//   both rows of an event are always in the same one), so an event is never left processed-but-pending or
+//   deleted-but-unrecorded;
 // - pruning deletes only e| rows marked processed before the cutoff: pending and failed events are never forgotten.
 using Azure;
 using Azure.Core;
@@ -13,8 +14,12 @@ using KamFlows.Infrastructure.Storage;
 
 namespace KamFlows.Infrastructure.Intake.Storage;
 
-/// <summary>One event waiting in a shard, as read by the processor.</summary>
-public sealed record PendingEvent(int Shard, string PendingKey, string EventId, string WebhookSource, string Json, int Attempts, DateTimeOffset ReceivedAt);
+/// <summary>
+/// One event waiting in a shard, as read by the processor. <paramref name="AccountId"/> and <paramref name="Type"/> are
+/// null for rows stored before they were kept; <paramref name="RetryAt"/> is when a failed event may be tried again.
+/// </summary>
+public sealed record PendingEvent(int Shard, string PendingKey, string EventId, string WebhookSource, string Json, int Attempts, DateTimeOffset ReceivedAt,
+    string? AccountId = null, DateTimeOffset? RetryAt = null, string? Type = null);
 
 /// <summary>The intake table <c>{hub}Intake</c> with a group-committing writer per shard.</summary>
 public sealed class IntakeStore : IAsyncDisposable
@@ -36,6 +41,7 @@ public sealed class IntakeStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(counter);
         ArgumentNullException.ThrowIfNull(options);
         _table = LeanTableClient(storage, counter);
+        TaskHub = storage.TaskHub;
         _clock = clock;
         var arrivals = new ArrivalClock(clock);
         _committers = Enumerable.Range(0, IntakeShards.Count)
@@ -45,6 +51,9 @@ public sealed class IntakeStore : IAsyncDisposable
 
     /// <summary>The intake table, for <see cref="ParkedEvents"/>.</summary>
     internal TableClient Table => _table;
+
+    /// <summary>The task hub (prefix of the table) this store belongs to.</summary>
+    public string TaskHub { get; }
 
     /// <summary>Entity-group transactions committed so far (for the benchmark and health).</summary>
     public long Transactions => _committers.Sum(c => c.Transactions);
@@ -66,16 +75,22 @@ public sealed class IntakeStore : IAsyncDisposable
     }
 
     /// <summary>The oldest pending events of a shard, in arrival order.</summary>
-    public async Task<IReadOnlyList<PendingEvent>> ReadPendingAsync(int shard, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PendingEvent>> ReadPendingAsync(int shard, int max, CancellationToken cancellationToken) =>
+        ReadPendingAsync(shard, afterKey: null, max, cancellationToken);
+
+    /// <summary>Pending events of a shard in arrival order, after the pending row key <paramref name="afterKey"/> when given.</summary>
+    public async Task<IReadOnlyList<PendingEvent>> ReadPendingAsync(int shard, string? afterKey, int max, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync().ConfigureAwait(false);
         var pk = IntakeShards.PartitionKey(shard);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {IntakeRows.PendingPrefix} and RowKey lt {IntakeRows.PendingEnd}");
+        var filter = afterKey is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey ge {IntakeRows.PendingPrefix} and RowKey lt {IntakeRows.PendingEnd}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {pk} and RowKey gt {afterKey} and RowKey lt {IntakeRows.PendingEnd}");
         var result = new List<PendingEvent>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: max, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             result.Add(new PendingEvent(shard, row.RowKey, IntakeRows.EventIdOfPendingKey(row.RowKey), row.GetString("Source"), IntakeRows.ReadJson(row),
-                row.GetInt32("Attempts") ?? 0, row.GetDateTimeOffset("ReceivedAt") ?? default));
+                row.GetInt32("Attempts") ?? 0, row.GetDateTimeOffset("ReceivedAt") ?? default, row.GetString("Account"), row.GetDateTimeOffset("RetryAt"), row.GetString("Type")));
             if (result.Count >= max)
             {
                 break;
@@ -96,14 +111,50 @@ public sealed class IntakeStore : IAsyncDisposable
     public Task ParkAsync(PendingEvent pending, string retainedJson, string error, CancellationToken cancellationToken) =>
         FinishAsync(pending, IntakeRows.Failed, retainedJson, error, cancellationToken);
 
-    /// <summary>Counts a failed processing attempt on the pending row.</summary>
-    public async Task RecordFailureAsync(PendingEvent pending, string error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks many events of one shard processed (as <see cref="CompleteAsync"/>), 50 per entity-group transaction: both
+    /// rows of an event always go in the same transaction.
+    /// </summary>
+    public async Task CompleteManyAsync(IReadOnlyList<(PendingEvent Pending, string RetainedJson)> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var shard in events.GroupBy(e => e.Pending.Shard))
+        {
+            var pk = IntakeShards.PartitionKey(shard.Key);
+            foreach (var chunk in shard.Chunk(50))
+            {
+                if (chunk.Length == 1)
+                {
+                    await CompleteAsync(chunk[0].Pending, chunk[0].RetainedJson, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    await _table.SubmitTransactionAsync(chunk.SelectMany(e => FinishActions(pk, e.Pending, IntakeRows.Processed, e.RetainedJson, error: null)), cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch (TableTransactionFailedException ex) when (ex.Status == 404)
+                {
+                    // Another host finished some of them first: one by one, where a missing row is fine.
+                    foreach (var (pending, retained) in chunk)
+                    {
+                        await CompleteAsync(pending, retained, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Counts a failed processing attempt on the pending row; it is not tried again before <paramref name="retryAt"/>.</summary>
+    public async Task RecordFailureAsync(PendingEvent pending, string error, DateTimeOffset retryAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pending);
         var row = new TableEntity(IntakeShards.PartitionKey(pending.Shard), pending.PendingKey)
         {
             ["Attempts"] = pending.Attempts + 1,
             ["LastError"] = Truncate(error),
+            ["RetryAt"] = retryAt,
         };
         try
         {
@@ -171,10 +222,8 @@ public sealed class IntakeStore : IAsyncDisposable
             : new TableServiceClient(storage.TableServiceUri!, storage.Credential!, options).GetTableClient(name);
     }
 
-    private async Task FinishAsync(PendingEvent pending, string status, string json, string? error, CancellationToken cancellationToken)
+    private TableTransactionAction[] FinishActions(string pk, PendingEvent pending, string status, string json, string? error)
     {
-        ArgumentNullException.ThrowIfNull(pending);
-        var pk = IntakeShards.PartitionKey(pending.Shard);
         var eventRow = new TableEntity(pk, IntakeRows.EventKey(pending.EventId))
         {
             ["Status"] = status,
@@ -182,13 +231,20 @@ public sealed class IntakeStore : IAsyncDisposable
             ["Error"] = error is null ? null : Truncate(error),
         };
         IntakeRows.WriteJson(eventRow, json);
+        return
+        [
+            new TableTransactionAction(TableTransactionActionType.UpdateMerge, eventRow, ETag.All),
+            new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, pending.PendingKey), ETag.All),
+        ];
+    }
+
+    private async Task FinishAsync(PendingEvent pending, string status, string json, string? error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        var pk = IntakeShards.PartitionKey(pending.Shard);
         try
         {
-            await _table.SubmitTransactionAsync(
-            [
-                new TableTransactionAction(TableTransactionActionType.UpdateMerge, eventRow, ETag.All),
-                new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(pk, pending.PendingKey), ETag.All),
-            ], cancellationToken).ConfigureAwait(false);
+            await _table.SubmitTransactionAsync(FinishActions(pk, pending, status, json, error), cancellationToken).ConfigureAwait(false);
         }
         catch (TableTransactionFailedException ex) when (ex.Status == 404)
         {

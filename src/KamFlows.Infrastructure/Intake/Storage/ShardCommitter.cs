@@ -219,6 +219,8 @@ internal sealed class ShardCommitter
         {
             ["Source"] = e.WebhookSource,
             ["ReceivedAt"] = write.ReceivedAt,
+            ["Account"] = e.AccountId, // The processor groups a shard's events by account (and batches by type) without parsing them.
+            ["Type"] = e.Event.Type,
         };
         IntakeRows.WriteJson(row, e.Json);
         return row;
