@@ -270,7 +270,7 @@ public sealed class HostCrashTests(ITestOutputHelper output)
         Dictionary<string, Dictionary<string, int>> timelines, Dictionary<string, Dictionary<string, int>> deliveries)
     {
         var report = new System.Text.StringBuilder();
-        using var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/health"));
+        using var health = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/health"));
         var port = System.Text.RegularExpressions.Regex.Match(health.RootElement.GetProperty("storage").GetString() ?? string.Empty, @"127\.0\.0\.1:(\d+)").Groups[1].Value;
         var intake = new Azure.Data.Tables.TableClient(
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={KamFlows.DevStorage.EmbeddedAzurite.DevelopmentAccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;",
@@ -367,7 +367,17 @@ public sealed class HostCrashTests(ITestOutputHelper output)
             else if (kind == "EventRaised" && h.GetProperty("name").GetString() == "kam.event")
             {
                 using var raised = JsonDocument.Parse(payload);
-                Count(raised.RootElement.ValueKind == JsonValueKind.String ? raised.RootElement.GetString() : raised.RootElement.GetRawText());
+                if (raised.RootElement.ValueKind == JsonValueKind.Array) // Several events of one batch in one message, in order.
+                {
+                    foreach (var json in raised.RootElement.EnumerateArray())
+                    {
+                        Count(json.ValueKind == JsonValueKind.String ? json.GetString() : json.GetRawText());
+                    }
+                }
+                else
+                {
+                    Count(raised.RootElement.ValueKind == JsonValueKind.String ? raised.RootElement.GetString() : raised.RootElement.GetRawText());
+                }
             }
         }
 

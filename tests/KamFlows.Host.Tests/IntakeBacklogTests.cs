@@ -41,7 +41,7 @@ public sealed class IntakeBacklogTests
         JsonElement health = default;
         await Eventually.WaitUntilAsync(async () =>
         {
-            health = (await host.Http.GetFromJsonAsync<JsonElement>("/health")).GetProperty("intake");
+            health = (await host.Management.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("intake");
             return health.GetProperty("pending").GetInt32() == 1;
         });
         Assert.InRange(health.GetProperty("oldestPendingAgeSeconds").GetDouble(), 3590, 4000);
@@ -62,7 +62,7 @@ public sealed class IntakeBacklogTests
         await Eventually.WaitUntilAsync(async () =>
         {
             // Read again at the next sweep of the shard from its start (SweepInterval).
-            health = (await host.Http.GetFromJsonAsync<JsonElement>("/health")).GetProperty("intake");
+            health = (await host.Management.GetFromJsonAsync<JsonElement>("/api/health")).GetProperty("intake");
             return health.GetProperty("pending").GetInt32() == 0;
         });
         Assert.Equal(0, health.GetProperty("oldestPendingAgeSeconds").GetDouble());
