@@ -53,6 +53,7 @@ start.Environment["KamFlows__Storage__TaskHub"] = hub;
 start.Environment["KamFlows__Webhooks__Secrets__events"] = secret;
 start.Environment["KamFlows__Email__LocalSinkFolder"] = Path.Combine(Path.GetTempPath(), hub + "-outbox");
 start.Environment["Logging__LogLevel__Default"] = "Warning";
+start.Environment["KamFlows__Api__Keys__0"] = ApiKey.Value; // GET /api/health (the backlog) needs it since issue 13.
 using var host = Process.Start(start)!;
 host.OutputDataReceived += (_, _) => { };
 host.ErrorDataReceived += (_, e) => { if (e.Data is not null && !e.Data.Contains("warn", StringComparison.OrdinalIgnoreCase)) { Console.Error.WriteLine("host: " + e.Data); } };
@@ -266,7 +267,9 @@ async Task PostAsync(HttpClient http, IReadOnlyList<BenchEvent> events, Concurre
 
 static async Task<JsonElement> HealthAsync(HttpClient http)
 {
-    using var response = await http.GetAsync("/health");
+    using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+    request.Headers.Add("X-Api-Key", ApiKey.Value);
+    using var response = await http.SendAsync(request);
     return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 }
 
@@ -465,4 +468,10 @@ internal sealed class Args(Dictionary<string, string> values)
     public string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
 
     public int GetInt(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
+
+/// <summary>A management key for this run only (older builds ignore it).</summary>
+static class ApiKey
+{
+    public static readonly string Value = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }
