@@ -18,6 +18,13 @@ public sealed class NationalHolidays : IEquatable<NationalHolidays>
     private static readonly ConcurrentDictionary<string, NationalHolidays?> ByCountry = new(StringComparer.Ordinal);
     private static readonly Lazy<IReadOnlyDictionary<string, string>> CountryByZone = new(BuildCountryByZone);
 
+    // Asked for every contact and account built (IsKnownCountry) and every client zone picked (ZonesOf): built once, not scanned per call.
+    private static readonly Lazy<IReadOnlySet<string>> Countries = new(() => CountryByZone.Value.Values.ToHashSet(StringComparer.Ordinal));
+    private static readonly Lazy<ILookup<string, DateTimeZone>> ZonesByCountry = new(() => (TzdbDateTimeZoneSource.Default.ZoneLocations ?? [])
+        .Select(l => (Country: l.CountryCode.ToUpperInvariant(), Zone: DateTimeZoneProviders.Tzdb.GetZoneOrNull(l.ZoneId)))
+        .Where(l => l.Zone is not null)
+        .ToLookup(l => l.Country, l => l.Zone!, StringComparer.Ordinal));
+
     private readonly Func<int, HolidayYear> _compute;
     private readonly ConcurrentDictionary<int, HolidayYear> _years = new();
 
@@ -42,7 +49,7 @@ public sealed class NationalHolidays : IEquatable<NationalHolidays>
 
     /// <summary>Whether <paramref name="code"/> is a country of the IANA time zone database (ISO 3166-1 alpha-2, any case).</summary>
     public static bool IsKnownCountry(string? code) =>
-        code is { Length: 2 } && CountryByZone.Value.Values.Contains(code.ToUpperInvariant(), StringComparer.Ordinal);
+        code is { Length: 2 } && Countries.Value.Contains(code.ToUpperInvariant());
 
     /// <summary>The country of an IANA zone from the tz database's zone locations (<c>Europe/Sofia</c> → <c>BG</c>); null for <c>UTC</c> and the like.</summary>
     public static string? CountryOfZone(DateTimeZone zone)
@@ -52,11 +59,7 @@ public sealed class NationalHolidays : IEquatable<NationalHolidays>
     }
 
     /// <summary>The tz database zones of <paramref name="country"/> in the database's order (<c>BG</c> → <c>Europe/Sofia</c>).</summary>
-    public static IReadOnlyList<DateTimeZone> ZonesOf(string country) =>
-        [.. (TzdbDateTimeZoneSource.Default.ZoneLocations ?? [])
-            .Where(l => string.Equals(l.CountryCode, country, StringComparison.OrdinalIgnoreCase))
-            .Select(l => DateTimeZoneProviders.Tzdb.GetZoneOrNull(l.ZoneId))
-            .OfType<DateTimeZone>()];
+    public static IReadOnlyList<DateTimeZone> ZonesOf(string country) => [.. ZonesByCountry.Value[country.ToUpperInvariant()]];
 
     /// <summary>The holidays of <paramref name="country"/> (any case), or null when no source knows the country.</summary>
     public static NationalHolidays? For(string? country)

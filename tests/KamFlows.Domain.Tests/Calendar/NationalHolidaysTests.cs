@@ -133,6 +133,16 @@ public sealed class NationalHolidaysTests
         Assert.Null(NationalHolidays.CountryOfZone(DateTimeZone.Utc));
         Assert.True(NationalHolidays.IsKnownCountry("ru"));
         Assert.False(NationalHolidays.IsKnownCountry("XX"));
+        Assert.False(NationalHolidays.IsKnownCountry("RUS"));
+    }
+
+    [Fact]
+    public void ZonesOf_Country_ItsTzdbZonesInTheDatabaseOrder_AnyCase()
+    {
+        Assert.Equal(["Europe/Sofia"], NationalHolidays.ZonesOf("bg").Select(z => z.Id));
+        Assert.Contains("Europe/Moscow", NationalHolidays.ZonesOf("RU").Select(z => z.Id));
+        Assert.True(NationalHolidays.ZonesOf("RU").Count > 5);
+        Assert.Empty(NationalHolidays.ZonesOf("XX"));
     }
 
     [Fact]
