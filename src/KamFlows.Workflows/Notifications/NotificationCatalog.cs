@@ -208,12 +208,8 @@ public static class NotificationCatalog
     /// <summary>Both digests: items missed while KamFlows caught up with late history, per account with a link (0 and empty when none).</summary>
     private static (string, TemplateValue) CaughtUpCount => ("caught_up_count", TemplateValue.OfNumber(3));
 
-    private static (string, TemplateValue) CaughtUpAccounts => ("caught_up_accounts", TemplateValue.OfTable([new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
-    {
-        ["account_name"] = T("Acme Oy"),
-        ["count"] = TemplateValue.OfNumber(3),
-        ["link"] = T("http://localhost:5080/api/accounts/ACME/timeline"),
-    }]));
+    private static (string, TemplateValue) CaughtUpAccounts => ("caught_up_accounts", TemplateValue.OfTable([
+        Fields(("account_name", T("Acme Oy")), ("count", TemplateValue.OfNumber(3)), ("link", T("http://localhost:5080/api/accounts/ACME/timeline")))]));
 
     private static Dictionary<string, TemplateValue> Complaint(params (string Key, TemplateValue Value)[] more) =>
         Common([("complaint_id", T("CP-1")), ("complaint_summary", T("Two units report wrong mileage")), ("opened_on", D(2026, 3, 27)), ("resolve_by", D(2026, 4, 3)), .. more]);
@@ -224,12 +220,6 @@ public static class NotificationCatalog
     private static Dictionary<string, TemplateValue> Milestone(string code, string title, TemplateValue dueOn) =>
         Fields(("milestone", T(code)), ("title", T(title)), ("due_on", dueOn));
 
-    private static Dictionary<string, TemplateValue> Row(string title, DateTimeOffset at, NotificationKind kind, string subject) => new(StringComparer.Ordinal)
-    {
-        ["title"] = TemplateValue.OfText(title),
-        ["at"] = TemplateValue.OfInstant(at),
-        ["kind"] = TemplateValue.OfText(kind.ToString()),
-        ["account"] = TemplateValue.OfText("ACME"),
-        ["subject"] = TemplateValue.OfText(subject),
-    };
+    private static Dictionary<string, TemplateValue> Row(string title, DateTimeOffset at, NotificationKind kind, string subject) =>
+        Fields(("title", T(title)), ("at", TemplateValue.OfInstant(at)), ("kind", T(kind.ToString())), ("account", T("ACME")), ("subject", T(subject)));
 }
