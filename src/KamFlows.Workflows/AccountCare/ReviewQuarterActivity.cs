@@ -52,7 +52,9 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
             notReported.Add(id == input.AccountId ? profile.Name : (await accounts.GetProfileAsync(id, ct).ConfigureAwait(false))?.Name ?? id);
         }
 
-        var figures = Figures.Of(quarter, input, profile, rates, waitOver: input.WaitedForReports || notReportedIds.Count == 0);
+        // The share and the concentration check wait until every expected account reported, or the wait is over.
+        var checkNow = input.WaitedForReports || notReportedIds.Count == 0;
+        var figures = Figures.Of(quarter, input, profile, rates, waitOver: checkNow);
         var kam = new NotificationRecipient(profile.Kam.Email, profile.Kam.Name, profile.Kam.Locale, profile.Kam.TimeZone, RecipientRole.Kam);
         var head = new NotificationRecipient(profile.Head.Email, profile.Head.Name, profile.Head.Locale, profile.Head.TimeZone, RecipientRole.Head);
         var stored = false;
@@ -78,8 +80,6 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
                     Description: "Review with the client the return they got from us this quarter."), ct).ConfigureAwait(false);
         }
 
-        // The concentration check runs once every expected account reported, or when the wait is over.
-        var checkNow = input.WaitedForReports || notReportedIds.Count == 0;
         var warnings = new List<string>();
         if (checkNow)
         {
@@ -215,22 +215,20 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
             var warnings = new List<(string, string, decimal?, decimal)>();
             if (report.Accounts.Count(a => a.Revenue.Amount > 0m) >= 2)
             {
-                foreach (var w in report.Warnings)
+                foreach (var w in report.Warnings.Where(w => w.AccountIds.Contains(input.AccountId)))
                 {
-                    switch (w.Kind)
+                    // Top two and key accounts are portfolio-wide: every account concerned raises them with the same id, so the head gets each once.
+                    // A typical-range note is information for the weekly report, not a warning.
+                    (string Code, string Scope)? warning = w.Kind switch
                     {
-                        case ConcentrationWarningKind.SingleAccountDominates when w.AccountIds.Contains(input.AccountId):
-                            warnings.Add(("single_account", TemplateFields.Id(input.SourceKey, NotificationKind.ConcentrationWarning, "single_account", input.Quarter), Percent(w.Share), Percent(w.Threshold)));
-                            break;
-                        case ConcentrationWarningKind.TopTwoDominate when w.AccountIds.Contains(input.AccountId):
-                            // Portfolio-wide: every account in the top two raises it with the same id, so the head gets it once.
-                            warnings.Add(("top_two", TemplateFields.Id("portfolio", NotificationKind.ConcentrationWarning, "top_two", input.Quarter), Percent(w.Share), Percent(w.Threshold)));
-                            break;
-                        case ConcentrationWarningKind.MonoDependence when w.AccountIds.Contains(input.AccountId):
-                            warnings.Add(("key_accounts", TemplateFields.Id("portfolio", NotificationKind.ConcentrationWarning, "key_accounts", input.Quarter), Percent(w.Share), Percent(w.Threshold)));
-                            break;
-                        default:
-                            break; // A typical-range note is information for the weekly report, not a warning.
+                        ConcentrationWarningKind.SingleAccountDominates => ("single_account", input.SourceKey),
+                        ConcentrationWarningKind.TopTwoDominate => ("top_two", "portfolio"),
+                        ConcentrationWarningKind.MonoDependence => ("key_accounts", "portfolio"),
+                        _ => null,
+                    };
+                    if (warning is { } raised)
+                    {
+                        warnings.Add((raised.Code, TemplateFields.Id(raised.Scope, NotificationKind.ConcentrationWarning, raised.Code, input.Quarter), Percent(w.Share), Percent(w.Threshold)));
                     }
                 }
             }
