@@ -81,6 +81,21 @@ public sealed class DigestTests : IDisposable
     }
 
     [Fact]
+    public void Composer_AgendaRow_CarriesKindAccountAndTheObjectOfItsWorkflowKey()
+    {
+        // Non-English agendas show these instead of the workflow's English title: the object is the id in the key, none for the account's own items.
+        var kam = new EmailRecipient { Email = Kam, Name = "Anna", TimeZone = EmailTestKit.Helsinki, IsKam = true };
+        var at = EmailTestKit.InHelsinki(2026, 3, 25, 8);
+        (string, string, PlannedAction) A(string key, int hour) =>
+            ("A-1", key, new PlannedAction(nameof(NotificationKind.ProposalCallToConfirmReceipt), EmailTestKit.InHelsinki(2026, 3, 25, hour), Kam, key));
+
+        var rows = DigestComposer.DailyAgenda(kam, at, [A("proposal:P-1", 9), A("tender:T-77:lot-2", 10), A("account:A-1", 11), A("account:A-1|birthdays", 12)])!["today"].Rows!;
+
+        Assert.Equal(["P-1", "T-77:lot-2", "", ""], rows.Select(r => r["subject"].Text));
+        Assert.All(rows, r => Assert.Equal(("A-1", nameof(NotificationKind.ProposalCallToConfirmReceipt)), (r["account"].Text, r["kind"].Text)));
+    }
+
+    [Fact]
     public async Task Scheduler_AgendaAt0800_IsQueuedOnceAndSentAt0800()
     {
         var kit = await EmailTestKit.CreateAsync(EmailTestKit.InHelsinki(2026, 3, 27, 12)); // Friday noon.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using KamFlows.Domain.Events;
 using KamFlows.Domain.Portfolio;
 using KamFlows.Infrastructure.Notifications.Outbox;
 using KamFlows.Infrastructure.Notifications.Templates;
@@ -204,9 +205,7 @@ public sealed class DigestComposer
         ["at"] = TemplateValue.OfInstant(action.DueAt),
         ["kind"] = TemplateValue.OfText(action.Kind),
         ["account"] = TemplateValue.OfText(accountId),
-        ["subject"] = TemplateValue.OfText(sourceKey.StartsWith("account:", StringComparison.Ordinal) || !sourceKey.Contains(':', StringComparison.Ordinal)
-            ? string.Empty
-            : sourceKey[(sourceKey.IndexOf(':', StringComparison.Ordinal) + 1)..]),
+        ["subject"] = TemplateValue.OfText(BusinessKey.TryParse(sourceKey, out var key) && key.Kind != WorkflowKind.Account ? key.Id : string.Empty),
     };
 
     /// <summary>Deterministic outbox ids: one agenda per KAM and local date, one report per head and ISO week.</summary>
