@@ -122,6 +122,23 @@ public sealed partial class TemplateTranslationTests
         Assert.Contains(expected, text, StringComparison.Ordinal);
     }
 
+    // CLDR cardinal categories beyond the 1/2/5/21 of the rendering test: Russian 11-14 take many, 101 one, 22 few, fractions few; others one or many.
+    [Theory]
+    [InlineData("ru", "0", "many")]
+    [InlineData("ru", "11", "many")]
+    [InlineData("ru", "12", "many")]
+    [InlineData("ru", "14", "many")]
+    [InlineData("ru", "22", "few")]
+    [InlineData("ru", "101", "one")]
+    [InlineData("ru", "111", "many")]
+    [InlineData("ru", "1.5", "few")]
+    [InlineData("bg", "1", "one")]
+    [InlineData("bg", "11", "many")]
+    [InlineData("fi", "21", "many")]
+    [InlineData("en", "0", "many")]
+    public void Plural_CldrCategories(string language, string n, string expected) =>
+        Assert.Equal(expected, TemplateModel.Plural(language, decimal.Parse(n, System.Globalization.CultureInfo.InvariantCulture), "one", "few", "many"));
+
     [Theory]
     [InlineData("en", "no meeting held yet", "last meeting")]
     [InlineData("ru", "встреч ещё не было", "последняя встреча")]
