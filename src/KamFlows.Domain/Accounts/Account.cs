@@ -27,9 +27,7 @@ public sealed record Account
         bool isKeyAccount = true,
         string? country = null)
     {
-        Country = country is null ? null : NationalHolidays.IsKnownCountry(country)
-            ? country.ToUpperInvariant()
-            : throw new ArgumentException($"'{country}' is not an ISO 3166-1 alpha-2 country code.", nameof(country));
+        Country = NationalHolidays.RequireOptionalCountry(country);
         Id = EntityId.Require(id);
         Name = string.IsNullOrWhiteSpace(name) ? throw new ArgumentException("An account needs a name.", nameof(name)) : name;
         Kam = kam ?? throw new ArgumentNullException(nameof(kam));

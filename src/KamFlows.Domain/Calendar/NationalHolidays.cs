@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using NodaTime.TimeZones;
 
 namespace KamFlows.Domain.Calendar;
@@ -50,6 +51,13 @@ public sealed class NationalHolidays : IEquatable<NationalHolidays>
     /// <summary>Whether <paramref name="code"/> is a country of the IANA time zone database (ISO 3166-1 alpha-2, any case).</summary>
     public static bool IsKnownCountry(string? code) =>
         code is { Length: 2 } && Countries.Value.Contains(code.ToUpperInvariant());
+
+    /// <summary>Null for null, else <paramref name="code"/> upper-cased when <see cref="IsKnownCountry"/>.</summary>
+    /// <exception cref="ArgumentException">The code is not an ISO 3166-1 alpha-2 country of the tz database.</exception>
+    public static string? RequireOptionalCountry(string? code, [CallerArgumentExpression(nameof(code))] string? parameterName = null) =>
+        code is null ? null
+        : IsKnownCountry(code) ? code.ToUpperInvariant()
+        : throw new ArgumentException($"'{code}' is not an ISO 3166-1 alpha-2 country code.", parameterName);
 
     /// <summary>The country of an IANA zone from the tz database's zone locations (<c>Europe/Sofia</c> → <c>BG</c>); null for <c>UTC</c> and the like.</summary>
     public static string? CountryOfZone(DateTimeZone zone)

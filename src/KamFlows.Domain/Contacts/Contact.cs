@@ -30,9 +30,7 @@ public sealed record Contact
         Locale? locale = null)
         : this(id, accountId, name, role, influence, attitude, jobTitle, email, phone, reportsToContactId, personalDataId, isErased: false)
     {
-        Country = country is null ? null : NationalHolidays.IsKnownCountry(country)
-            ? country.ToUpperInvariant()
-            : throw new ArgumentException($"'{country}' is not an ISO 3166-1 alpha-2 country code.", nameof(country));
+        Country = NationalHolidays.RequireOptionalCountry(country);
         TimeZone = timeZone;
         Locale = locale;
     }

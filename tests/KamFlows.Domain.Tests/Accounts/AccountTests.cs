@@ -12,6 +12,15 @@ public sealed class AccountTests
         new("ACME", "Acme Oy", Member("kam@example.fi"), Member("head@example.fi"), CurrencyCode.Eur, groups, bonds, priceFloor);
 
     [Fact]
+    public void Constructor_Country_UpperCasedWhenKnown_RefusedNamingTheParameterWhenNot()
+    {
+        Assert.Equal("BG", new Account("ACME", "Acme", Member("k@example.fi"), Member("h@example.fi"), CurrencyCode.Eur, country: "bg").Country);
+        Assert.Null(NewAccount().Country);
+        var ex = Assert.Throws<ArgumentException>(() => new Account("ACME", "Acme", Member("k@example.fi"), Member("h@example.fi"), CurrencyCode.Eur, country: "XX"));
+        Assert.Equal("country", ex.ParamName);
+    }
+
+    [Fact]
     public void Constructor_AssignedBreadwinner_ThrowsBecauseItIsComputed()
     {
         var ex = Assert.Throws<ArgumentException>(() => NewAccount(groups: [KeyClientGroup.Breadwinner]));

@@ -32,6 +32,14 @@ public sealed class ContactTests
     }
 
     [Fact]
+    public void Constructor_Country_UpperCasedWhenKnown_RefusedNamingTheParameterWhenNot()
+    {
+        Assert.Equal("RU", new Contact("C-1", "ACME", "X", DmuRole.User, Influence.Low, Attitude.Neutral, country: "ru").Country);
+        var ex = Assert.Throws<ArgumentException>(() => new Contact("C-1", "ACME", "X", DmuRole.User, Influence.Low, Attitude.Neutral, country: "RUS"));
+        Assert.Equal("country", ex.ParamName);
+    }
+
+    [Fact]
     public void Constructor_EmptyName_Throws() =>
         Assert.Throws<ArgumentException>(() => new Contact("C-1", "ACME", " ", DmuRole.User, Influence.Low, Attitude.Neutral));
 
