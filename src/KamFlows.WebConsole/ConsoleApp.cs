@@ -48,7 +48,7 @@ public static class ConsoleApp
             http.User = ConsoleIdentity.Principal(user);
         }
 
-        var viewer = new Viewer(user, await LanguageAsync(http), await ZoneAsync(http, user, identity.Options), http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), basePath);
+        var viewer = new Viewer(user, Language(http), await ZoneAsync(http, user, identity.Options), http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), basePath);
         var request = new ConsoleRequest(http, viewer, segments, client);
         var isPost = HttpMethods.IsPost(http.Request.Method);
         if (isPost && !await ValidAntiforgeryAsync(http))
@@ -118,17 +118,17 @@ public static class ConsoleApp
         }
     }
 
-    private static Task<string> LanguageAsync(HttpContext http)
+    private static string Language(HttpContext http)
     {
         if (http.Request.Cookies[LanguageCookie] is { } chosen && Viewer.Languages.Contains(chosen))
         {
-            return Task.FromResult(chosen);
+            return chosen;
         }
 
         // Accept-Language in the browser's order of preference: the first of ours it names.
         var accepted = Microsoft.Net.Http.Headers.StringWithQualityHeaderValue.ParseList(http.Request.Headers.AcceptLanguage.Where(h => h is not null).Select(h => h!).ToList())
             .OrderByDescending(l => l.Quality ?? 1).Select(l => l.Value.Value?.Split('-')[0].ToLowerInvariant());
-        return Task.FromResult(accepted.FirstOrDefault(l => l is not null && Viewer.Languages.Contains(l)) ?? "en");
+        return accepted.FirstOrDefault(l => l is not null && Viewer.Languages.Contains(l)) ?? "en";
     }
 
     private static async Task<DateTimeZone> ZoneAsync(HttpContext http, ConsoleUser? user, ConsoleOptions options)

@@ -2,22 +2,12 @@
 // against the test run's Azurite in a task hub of its own, seeded through the signed webhook like a CRM would. One
 // headless Chromium (Playwright) shared by the tests; each test opens its own browser context (own cookies).
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using KamFlows.Host;
-using KamFlows.Infrastructure.Intake.Events;
-using KamFlows.Infrastructure.Storage;
+using KamFlows.Host.Tests;
 using KamFlows.Testing;
 using KamFlows.Workflows.Notifications;
 using KamFlows.Workflows.Ports;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace KamFlows.WebConsole.Tests;
@@ -30,20 +20,20 @@ public sealed class ConsoleTestGroup : ICollectionFixture<ConsoleFixture>
 
 public sealed class ConsoleFixture : IAsyncLifetime
 {
-    public const string EventsSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    public const string ApiKey = "console-test-api-key-0123456789";
     public const string Anna = "anna@kamflows.example";
     public const string Boris = "boris@kamflows.example";
     public const string Hanna = "hanna@kamflows.example";
     public const string Operator = "operator@kamflows.example";
     public const string ScriptName = "<script>alert('xss')</script> Virtanen";
 
-    private WebApplication? _app;
+    private KamFlowsTestHost? _host;
     private IPlaywright? _playwright;
 
     public Uri Address { get; private set; } = null!;
-    public HttpClient Api { get; private set; } = null!;
-    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>The host's endpoints with the management API key.</summary>
+    public HttpClient Api => _host!.Management;
+    public IServiceProvider Services => _host!.Services;
     public DurableTaskClient Workflows => Services.GetRequiredService<DurableTaskClient>();
     public IBrowser Browser { get; private set; } = null!;
 
@@ -65,36 +55,13 @@ public sealed class ConsoleFixture : IAsyncLifetime
         });
         Directory.CreateDirectory(ScreenshotFolder);
 
-        var cs = await SharedAzurite.ConnectionStringAsync();
-        var settings = new Dictionary<string, string?>
+        // The host the host tests start (KamFlowsTestHost.cs, compiled in here too), with the real workflows.
+        _host = await KamFlowsTestHost.StartAsync(settings =>
         {
-            ["KamFlows:Storage:ConnectionString"] = cs,
-            ["KamFlows:Storage:TaskHub"] = Names.TaskHub("c"),
-            ["KamFlows:Webhooks:Secrets:events"] = EventsSecret,
-            ["KamFlows:Api:Keys:0"] = ApiKey,
-            ["KamFlows:TaskHub:MaxQueuePollingInterval"] = "00:00:00.500",
-            ["KamFlows:TaskHub:PartitionCount"] = "1",
-            ["KamFlows:Intake:RetryDelay"] = "00:00:00.100",
-            ["KamFlows:Email:LocalSinkFolder"] = Path.Combine(Path.GetTempPath(), "kamflows-console-tests", Guid.NewGuid().ToString("N")),
-        };
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (Environment.GetEnvironmentVariable("KAMFLOWS_TEST_LOGS") is { Length: > 0 })
-        {
-            builder.Logging.AddSimpleConsole();
-        }
-
-        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>()!;
-        builder.Services.AddKamFlowsHost(builder.Configuration, ResolvedStorage.FromOptions(storage));
-        _app = builder.Build();
-        _app.MapKamFlowsEndpoints();
-        await _app.StartAsync();
-        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        Api = new HttpClient { BaseAddress = Address };
-        Api.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+            settings["KamFlows:Storage:TaskHub"] = Names.TaskHub("c");
+            settings["KamFlows:Email:LocalSinkFolder"] = Path.Combine(Path.GetTempPath(), "kamflows-console-tests", Guid.NewGuid().ToString("N"));
+        }, recordWorkflows: false);
+        Address = _host.Http.BaseAddress!;
         await SeedAsync();
     }
 
@@ -168,7 +135,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
         foreach (var body in events)
         {
-            using var response = await PostEventAsync(body);
+            using var response = await _host!.PostEventsAsync(body);
             if ((int)response.StatusCode is not (200 or 202))
             {
                 throw new InvalidOperationException($"Seeding failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()} for {body}");
@@ -203,19 +170,6 @@ public sealed class ConsoleFixture : IAsyncLifetime
             TimeSpan.FromMinutes(3), "the seeded workflows planned their actions");
     }
 
-    private Task<HttpResponseMessage> PostEventAsync(string body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        var id = "msg_" + Guid.NewGuid().ToString("N");
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/events") { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/cloudevents+json");
-        request.Headers.Add("webhook-id", id);
-        request.Headers.Add("webhook-timestamp", ts.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", StandardWebhookVerifier.Sign(StandardWebhookVerifier.KeyOf(EventsSecret), id, ts, bytes));
-        return Api.SendAsync(request);
-    }
-
     private static string Envelope(string type, DateTimeOffset time, string data) =>
         $$"""{"specversion":"1.0","id":"{{Guid.NewGuid():N}}","source":"/console-tests","type":"{{type}}","time":"{{time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture)}}","data":{{data}}}""";
 
@@ -235,12 +189,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        Api?.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await _app.StopAsync(cts.Token);
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 }

@@ -100,6 +100,87 @@ public sealed class ConsolePagesTests(ConsoleFixture console)
     }
 
     [Fact]
+    public async Task Portfolio_ShowsTheAbcBands_TheKeyShareBandAndMonoLine_TheFourGroups_Warnings_AndEachKamsAccountsAndPipeline()
+    {
+        var head = await console.SignInAsync(ConsoleFixture.Hanna, "head");
+        await head.GotoAsync("/console/portfolio");
+
+        // A band behind the curve for each class the shares table gives.
+        var classes = (await head.Locator("table.shares tbody td:last-child").AllInnerTextsAsync()).Distinct().ToList();
+        Assert.Contains("A", classes);
+        Assert.Equal(classes.Count, await head.Locator("svg.pareto rect[data-class]").CountAsync());
+        foreach (var band in classes)
+        {
+            Assert.Equal(1, await head.Locator($"svg.pareto rect[data-class='{band}']").CountAsync());
+        }
+
+        // The typical 30–55 % band and the 75 % mono-dependence line.
+        await Expect(head.Locator("svg.keyshare rect.typical")).ToHaveCountAsync(1);
+        await Expect(head.Locator("svg.keyshare line.line75")).ToHaveCountAsync(1);
+        await Expect(head.Locator("svg.keyshare")).ToContainTextAsync("30 %–55 %");
+        await Expect(head.Locator("svg.keyshare")).ToContainTextAsync("75 %");
+        await Expect(head.Locator(".card[data-group]")).ToHaveCountAsync(4);
+        // Nordic Steel Oy has 500k of 1.2M (over a quarter of the revenue): named in a warning.
+        await Expect(head.Locator("ul.warnings li.warning").Filter(new() { HasText = "Nordic Steel Oy" })).Not.ToHaveCountAsync(0);
+        // Anna: two accounts, the open opportunity O-1 of 300,000 EUR; Boris: three accounts, no opportunity.
+        var anna = head.Locator("table.kams tr:has-text('anna@kamflows.example')");
+        await Expect(anna.Locator("td:nth-child(2)")).ToHaveTextAsync("2");
+        await Expect(anna.Locator("td:nth-child(6)")).ToHaveTextAsync("300,000 EUR");
+        var boris = head.Locator("table.kams tr:has-text('boris@kamflows.example')");
+        await Expect(boris.Locator("td:nth-child(2)")).ToHaveTextAsync("3");
+        await Expect(boris.Locator("td:nth-child(6)")).ToHaveTextAsync("0 EUR");
+        await head.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Account_ShowsTheSevenBonds_TheProposalsCountdown_AndTheTendersMilestonesFromT270ToT()
+    {
+        var head = await console.SignInAsync(ConsoleFixture.Hanna, "head");
+        await head.GotoAsync("/console/accounts/A-1");
+
+        await Expect(head.Locator("section.profile .tag[title]")).ToHaveCountAsync(Enum.GetValues<KamFlows.Domain.Accounts.BondKind>().Length);
+        await Expect(head.Locator("section.profile .tag.on[title]")).ToHaveCountAsync(2);
+        // P-1 is valid for 20 days from today in UTC (19 from the head's Helsinki date late in a UTC day).
+        var countdown = await head.Locator("[data-countdown]").GetAttributeAsync("data-countdown");
+        Assert.Contains(countdown, new[] { "19", "20" });
+        var milestones = KamFlows.Workflows.Tenders.TenderPreparationOptions.DefaultMilestones;
+        await Expect(head.Locator("svg.milestones circle")).ToHaveCountAsync(milestones.Count);
+        await Expect(head.Locator("svg.milestones")).ToContainTextAsync("T−270");
+        await head.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Workflows_FilteredByStatusAndWorkflow_ListOnlyThoseInstances()
+    {
+        var op = await console.SignInAsync(ConsoleFixture.Operator, "operator");
+        await op.GotoAsync("/console/workflows?status=Running&workflow=ProposalFollowUp");
+
+        var listed = await op.Locator("tr[data-instance]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.instance)");
+        Assert.Contains("proposal:P-1", listed);
+        Assert.All(listed, id => Assert.StartsWith("proposal:", id, StringComparison.Ordinal));
+        Assert.All(await op.Locator("tr[data-instance] td.status").AllInnerTextsAsync(), status => Assert.Equal(Strings.Get("en", "status_Running"), status));
+        await op.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Email_AKamSeesHerOwnMailAndDigestPreference_TheHeadSeesEveryonesPreference()
+    {
+        var anna = await console.SignInAsync(ConsoleFixture.Anna, "kam");
+        await anna.GotoAsync("/console/email");
+        await Expect(anna.Locator("select[name=digest]")).ToHaveCountAsync(1);
+        await Expect(anna.Locator("table.outbox")).ToContainTextAsync(ConsoleFixture.Anna);
+        await Expect(anna.Locator("table.outbox")).Not.ToContainTextAsync(ConsoleFixture.Boris);
+        await Expect(anna.Locator("table.recipients")).ToHaveCountAsync(0);
+
+        var head = await console.SignInAsync(ConsoleFixture.Hanna, "head");
+        await head.GotoAsync("/console/email");
+        await Expect(head.Locator("table.recipients")).ToContainTextAsync(ConsoleFixture.Anna);
+        await Expect(head.Locator("table.recipients")).ToContainTextAsync(ConsoleFixture.Boris);
+        await anna.Context.CloseAsync();
+        await head.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Kam_CannotOpenAnotherKamsAccount_AndSeesNoActionButtons()
     {
         var boris = await console.SignInAsync(ConsoleFixture.Boris, "kam", "en", "Boris Petrov");

@@ -54,7 +54,8 @@ public sealed class AccountObjects(StorageClients storage)
         return byKind;
     }
 
-    private static AccountObject ToObject(string kind, TableEntity row) =>
+    /// <summary>One stored row as an object of its kind: its columns without the table's own and the event marks.</summary>
+    internal static AccountObject ToObject(string kind, TableEntity row) =>
         new(kind, row.RowKey[(kind.Length + 1)..], row.Where(kv => !Internal.Contains(kv.Key) && !kv.Key.EndsWith("Mark", StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal));
 }

@@ -26,7 +26,6 @@ public sealed record PortfolioSnapshot(
 public sealed class PortfolioSnapshots(StorageClients storage, PortfolioClassification classification, PortfolioSettings settings, TimeProvider clock,
     IOptions<ConsoleOptions> options) : IDisposable
 {
-    private static readonly HashSet<string> Internal = new(StringComparer.Ordinal) { "PartitionKey", "RowKey", "Timestamp", "odata.etag", "Event" };
     private readonly TableClient _table = storage.Table(AccountStore.AccountsTable);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile PortfolioSnapshot? _current;
@@ -90,8 +89,7 @@ public sealed class PortfolioSnapshots(StorageClients storage, PortfolioClassifi
                 }
                 else
                 {
-                    opportunities.Add((row.PartitionKey, new AccountObject(AccountRows.Opportunity, row.RowKey[(AccountRows.Opportunity.Length + 1)..],
-                        row.Where(kv => !Internal.Contains(kv.Key) && !kv.Key.EndsWith("Mark", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal))));
+                    opportunities.Add((row.PartitionKey, AccountObjects.ToObject(AccountRows.Opportunity, row)));
                 }
             }
         }

@@ -62,7 +62,7 @@ public static class AccountPage
         Profile(html, v, account, share);
         await DmuAsync(html, request, account, dmu, Access.CanSeePersonalData(user, account));
         Proposals(html, v, Of(AccountRows.Proposal));
-        Tenders(html, request, Of(AccountRows.Tender), timeline, planned);
+        Tenders(html, request, Of(AccountRows.Tender), timeline);
         Opportunities(html, v, Of(AccountRows.Opportunity));
         AfterContract(html, v, Of(AccountRows.Delivery), Of(AccountRows.Reference), Of(AccountRows.Complaint));
         await NextAsync(html, request, account, objects, planned);
@@ -170,7 +170,7 @@ public static class AccountPage
         html.Add($"</tbody></table></section>");
     }
 
-    private static void Tenders(Html html, ConsoleRequest request, List<AccountObject> tenders, IReadOnlyList<TimelineEntry> timeline, IReadOnlyList<(string SourceKey, PlannedAction Action)> planned)
+    private static void Tenders(Html html, ConsoleRequest request, List<AccountObject> tenders, IReadOnlyList<TimelineEntry> timeline)
     {
         var v = request.Viewer;
         html.Add($"<section><h2>{v.T("tenders")}</h2>");
@@ -205,7 +205,6 @@ public static class AccountPage
             }
 
             html.Add($"</tbody></table>");
-            _ = planned;
         }
 
         html.Add($"</section>");

@@ -28,24 +28,9 @@ public sealed class Html
         return this;
     }
 
-    public Html Add(HtmlString markup)
-    {
-        _builder.Append(markup.Value);
-        return this;
-    }
-
-    /// <summary>Text: escaped.</summary>
-    public Html Text(string? text)
-    {
-        _builder.Append(WebUtility.HtmlEncode(text));
-        return this;
-    }
-
     public HtmlString ToHtmlString() => new(_builder.ToString());
 
     public override string ToString() => _builder.ToString();
-
-    public static string Encode(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
 
     /// <summary>Builds a small fragment with escaped holes.</summary>
     public static HtmlString Of(HtmlHandler markup) => new(markup.Result);

@@ -10,13 +10,16 @@ public static class Strings
 {
     private static readonly Lazy<FrozenDictionary<string, string[]>> Table = new(Load);
 
+    // Each language's column, found once rather than on each of a page's hundreds of lookups (unknown: English, column 0).
+    private static readonly FrozenDictionary<string, int> Column = Viewer.Languages.Select((language, i) => (language, i)).ToFrozenDictionary(l => l.language, l => l.i, StringComparer.Ordinal);
+
     public static IReadOnlyCollection<string> Keys => Table.Value.Keys;
 
     public static string Get(string language, string key) =>
         TryGet(language, key) ?? throw new KeyNotFoundException($"The console has no text '{key}' (Web/Strings.tsv).");
 
     public static string? TryGet(string language, string key) =>
-        Table.Value.TryGetValue(key, out var texts) ? texts[Math.Max(0, Viewer.Languages.ToList().IndexOf(language))] : null;
+        Table.Value.TryGetValue(key, out var texts) ? texts[Column.GetValueOrDefault(language)] : null;
 
     private static FrozenDictionary<string, string[]> Load()
     {
