@@ -47,7 +47,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     protected virtual DateTimeOffset? NextDeadline(TState state, WorkflowRun run) => null;
 
     /// <summary>Whether a task fired earlier is still open (not done in the CRM yet).</summary>
-    protected virtual bool IsTaskOpen(TState state, string id, FiredAction task) => false;
+    protected virtual bool IsTaskOpen(TState state, string id, FiredAction task, WorkflowRun run) => false;
 
     /// <summary>Called after an item fired (or was skipped), to record what it changes (e.g. the proposal expired).</summary>
     protected virtual void OnFired(TState state, PlanItem item, FiredAction fired, WorkflowRun run)
@@ -361,7 +361,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         var fired = new FiredAction { Kind = item.Kind?.ToString(), Title = item.Title, IsTask = item.IsTask, Audience = item.Audience, At = decidedAt, Outcome = FiredOutcomes.Missed };
         state.Fired[item.Id] = fired;
         run.PendingMissed.Add(new MissedAction(item.Id, fired.Kind!, item.Title, run.CalendarFor(item.Audience).ToLocal(item.DueAt), item.Audience,
-            run.EmailFor(item.Audience == RecipientRole.Head ? RecipientRole.Head : RecipientRole.Kam)));
+            run.EmailFor(item.Audience)));
         OnFired(state, item, fired, run);
     }
 
@@ -526,11 +526,11 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     }
 
     private IEnumerable<PlanItem> AllItems(TState state, WorkflowRun run) =>
-        Plan(state, run).Concat(TaskEscalation.Plan(state, run, (id, task) => IsTaskOpen(state, id, task)));
+        Plan(state, run).Concat(TaskEscalation.Plan(state, run, (id, task) => IsTaskOpen(state, id, task, run)));
 
     private List<PlannedAction> Upcoming(TState state, WorkflowRun run) =>
         UpcomingPlan.From(state, run, AllItems(state, run).Where(item => !CatchUp.Holding(state, run.Now) || DueOf(state, item) >= run.Now), // Past-due items are being decided.
-            (id, task) => IsTaskOpen(state, id, task), item => DueOf(state, item));
+            (id, task) => IsTaskOpen(state, id, task, run), item => DueOf(state, item));
 
     private static async Task PublishAsync(TState state, WorkflowRun run, List<PlannedAction> actions)
     {

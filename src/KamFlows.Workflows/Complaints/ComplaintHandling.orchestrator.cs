@@ -153,7 +153,7 @@ public sealed class ComplaintHandling : KamWorkflow<ComplaintState>
         };
     }
 
-    protected override bool IsTaskOpen(ComplaintState state, string id, FiredAction task) =>
+    protected override bool IsTaskOpen(ComplaintState state, string id, FiredAction task, WorkflowRun run) =>
         state.ClosedAt is null && (task.Kind == nameof(NotificationKind.ComplaintReceived) ? state.ResolvedAt is null : task.Kind == nameof(NotificationKind.ComplaintFollowUp));
 
     protected override string? Finished(ComplaintState state, WorkflowRun run) =>

@@ -25,8 +25,6 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
     internal const string SentUnderFloor = "sent-under-floor";
     internal const string PriceDeclinedOccurrence = "price-declined";
 
-    protected override void Initialize(ProposalState state, WorkflowRun run) => state.Issue14Rules = run.Options.Issue14Rules;
-
     protected override bool IsStarted(ProposalState state) => state.SentAt is not null || state.DraftedAt is not null;
 
     protected override EventDisposition Apply(ProposalState state, CanonicalEvent canonicalEvent, WorkflowRun run)
@@ -416,9 +414,9 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         }
     }
 
-    protected override bool IsTaskOpen(ProposalState state, string id, FiredAction task)
+    protected override bool IsTaskOpen(ProposalState state, string id, FiredAction task, WorkflowRun run)
     {
-        if (state.Issue14Rules && PriceFloor.IsTaskOpen(state, id, task) is { } priceTask)
+        if (run.Options.Issue14Rules && PriceFloor.IsTaskOpen(state, id, task) is { } priceTask)
         {
             return priceTask;
         }

@@ -307,7 +307,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
         }
     }
 
-    protected override bool IsTaskOpen(ReferenceLetterState state, string id, FiredAction task) => state.LetterReceivedAt is null;
+    protected override bool IsTaskOpen(ReferenceLetterState state, string id, FiredAction task, WorkflowRun run) => state.LetterReceivedAt is null;
 
     protected override string? Finished(ReferenceLetterState state, WorkflowRun run)
     {
