@@ -34,7 +34,6 @@ public sealed class ComplaintHandling : KamWorkflow<ComplaintState>
 
                 state.OpenedAt = at;
                 state.Summary = d.Summary;
-                state.DeliveryId = d.DeliveryId;
                 return EventDisposition.Applied;
             case ComplaintResolved d when Matches(state, d.ComplaintId):
                 if (!IsStarted(state))
