@@ -152,7 +152,7 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         {
             // The review and the concentration check wait for the quarter's revenue: the business morning after the
             // account reported it, at the latest RevenueReportWaitDays after the quarter (then what is missing is named).
-            var quarterStart = new LocalDate(today.Year, (((today.Month - 1) / 3) * 3) + 1, 1);
+            var quarterStart = QuarterStartOf(today);
             foreach (var start in new[] { quarterStart, quarterStart.PlusMonths(3) })
             {
                 var reviewed = start.PlusMonths(-3);

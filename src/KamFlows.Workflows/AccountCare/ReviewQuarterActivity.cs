@@ -46,13 +46,10 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
         var reported = quarter.Select(r => r.AccountId).ToHashSet(StringComparer.Ordinal);
         var notReportedIds = yearBefore.Select(r => r.AccountId).Append(input.AccountId).Distinct(StringComparer.Ordinal)
             .Where(id => !reported.Contains(id)).Order(StringComparer.Ordinal).ToList();
-        var notReported = new List<string>();
-        foreach (var id in notReportedIds)
-        {
-            notReported.Add(id == input.AccountId ? profile.Name : (await accounts.GetProfileAsync(id, ct).ConfigureAwait(false))?.Name ?? id);
-        }
 
-        var figures = Figures.Of(quarter, input, profile, rates, waitOver: input.WaitedForReports || notReportedIds.Count == 0);
+        // The concentration check runs once every expected account reported, or when the wait is over.
+        var checkNow = input.WaitedForReports || notReportedIds.Count == 0;
+        var figures = Figures.Of(quarter, input, profile, rates, waitOver: checkNow);
         var kam = new NotificationRecipient(profile.Kam.Email, profile.Kam.Name, profile.Kam.Locale, profile.Kam.TimeZone, RecipientRole.Kam);
         var head = new NotificationRecipient(profile.Head.Email, profile.Head.Name, profile.Head.Locale, profile.Head.TimeZone, RecipientRole.Head);
         var stored = false;
@@ -78,11 +75,16 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
                     Description: "Review with the client the return they got from us this quarter."), ct).ConfigureAwait(false);
         }
 
-        // The concentration check runs once every expected account reported, or when the wait is over.
-        var checkNow = input.WaitedForReports || notReportedIds.Count == 0;
         var warnings = new List<string>();
-        if (checkNow)
+        if (checkNow && figures.Warnings.Count > 0)
         {
+            // The names of the accounts that have not reported are read only for a warning that shows them.
+            var notReported = new List<string>();
+            foreach (var id in notReportedIds)
+            {
+                notReported.Add(id == input.AccountId ? profile.Name : (await accounts.GetProfileAsync(id, ct).ConfigureAwait(false))?.Name ?? id);
+            }
+
             var common = new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
             {
                 ["account_name"] = TemplateValue.OfText(profile.Name),
