@@ -265,7 +265,6 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             return;
         }
 
-        var wasStarted = IsStarted(state);
         var asOf = CatchUp.AppliedAsOf(e, run.Now, run.Options.Timing);
         if (asOf is { } happened)
         {
@@ -299,8 +298,10 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             state.Note($"{run.Now:O} {e.Type} {e.Id} ignored");
         }
 
-        if (!wasStarted && IsStarted(state) && state.Held.Count > 0)
+        if (disposition == EventDisposition.Applied && IsStarted(state) && state.Held.Count > 0)
         {
+            // Held events are tried again after each applied event, not only the one that started the instance: a
+            // proposal started by its draft keeps an acknowledgement until the version is sent.
             var held = state.Held.ToList();
             state.Held.Clear();
             foreach (var h in held)

@@ -105,7 +105,7 @@ public enum EventDisposition
 {
     Applied,
 
-    /// <summary>The workflow has not started yet (e.g. acknowledged before sent): keep it and apply it right after.</summary>
+    /// <summary>The workflow has not started yet (e.g. acknowledged before sent): keep it and try it again after each applied event.</summary>
     Held,
 
     /// <summary>Not relevant, stale or a repeat: nothing changes.</summary>

@@ -45,9 +45,9 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         {
             case ProposalSent d:
                 state.OpportunityId ??= d.OpportunityId;
-                return Sent(state, Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles), run);
+                return Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles);
             case ProposalRevised d:
-                return Sent(state, Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles), run);
+                return Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles);
             case ProposalDrafted d:
                 return Drafted(state, d, at);
             case ProposalPriceApproved d:
@@ -181,31 +181,6 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         state.PriceDecisions[version] = decision;
         state.Remember($"{Iso(e.Time.Date)} price of v{version.ToString(System.Globalization.CultureInfo.InvariantCulture)} {decision} by the head");
         return EventDisposition.Applied;
-    }
-
-    /// <summary>
-    /// After the first send of an instance started by a draft, events held until then (an acknowledgement overtaking the
-    /// sent event) are applied: the engine does so only when an instance starts, and the draft started this one.
-    /// </summary>
-    private EventDisposition Sent(ProposalState state, EventDisposition disposition, WorkflowRun run)
-    {
-        if (disposition != EventDisposition.Applied || state.Held.Count == 0)
-        {
-            return disposition;
-        }
-
-        var held = state.Held.ToList();
-        state.Held.Clear();
-        foreach (var h in held)
-        {
-            var again = CanonicalEventParser.Parse(h.Json);
-            if (again.IsValid && Apply(state, again.Event, run) == EventDisposition.Held)
-            {
-                state.Held.Add(h);
-            }
-        }
-
-        return disposition;
     }
 
     private static EventDisposition Start(ProposalState state, int version, DateTimeOffset at, LocalDate sentOn, Domain.Common.Money total, LocalDate validUntil,
