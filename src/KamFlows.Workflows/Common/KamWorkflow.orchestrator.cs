@@ -557,7 +557,11 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     private DateTimeOffset? NextWake(TState state, WorkflowRun run, bool ready, DateTimeOffset? profileRetryAt)
     {
         var candidates = new List<DateTimeOffset?>();
-        if (ready)
+        if (ready && CatchUp.Holding(state, run.Now))
+        {
+            candidates.Add(state.CatchingUp!.HoldUntil); // Nothing fires before the hold ends: the plan is decided anew then.
+        }
+        else if (ready)
         {
             foreach (var item in AllItems(state, run))
             {
@@ -568,11 +572,6 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             }
 
             candidates.Add(NextDeadline(state, run));
-            if (CatchUp.Holding(state, run.Now))
-            {
-                var holdUntil = state.CatchingUp!.HoldUntil; // Nothing fires before the hold ends.
-                candidates = [.. candidates.Select(c => c is { } at && at < holdUntil ? holdUntil : c), holdUntil];
-            }
         }
 
         if (!IsStarted(state))
