@@ -36,7 +36,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         }
 
         var proposalId = ProposalIdOf(canonicalEvent.Data);
-        if (proposalId is null || !state.Key.EndsWith(":" + proposalId, StringComparison.Ordinal))
+        if (proposalId is null || !state.IsFor(proposalId))
         {
             return EventDisposition.Ignored;
         }
@@ -131,7 +131,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         {
             OpportunityStageChanged d => (d.OpportunityId, (OpportunityStage?)d.Stage),
             OpportunityUpserted d => (d.OpportunityId, d.Stage),
-            ContractSigned d when d.ProposalId is null || !state.Key.EndsWith(":" + d.ProposalId, StringComparison.Ordinal) => (d.OpportunityId, OpportunityStage.Won),
+            ContractSigned d when d.ProposalId is null || !state.IsFor(d.ProposalId) => (d.OpportunityId, OpportunityStage.Won),
             _ => (null, null),
         };
         return opportunityId != deal ? null
@@ -246,7 +246,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         var options = run.Options.ProposalFollowUp;
         var kam = run.Kam;
         var profile = run.Profile!;
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         var v = "v" + state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sent = state.SentAt!.Value;
         var validUntil = state.ValidUntil.ToLocalDate();
@@ -365,7 +365,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
     /// <summary>The fields every proposal notification carries, for the version sent.</summary>
     internal static Dictionary<string, Notifications.TemplateValue> Fields(ProposalState state, WorkflowRun run)
     {
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         return Of(
             ("proposal_id", Text(id)),
             ("proposal_total", Money(state.Total, state.Currency)),

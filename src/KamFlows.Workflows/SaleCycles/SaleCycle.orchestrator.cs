@@ -87,7 +87,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         }
     }
 
-    private static bool Matches(SaleCycleState state, string opportunityId) => state.Key.EndsWith(":" + opportunityId, StringComparison.Ordinal);
+    private static bool Matches(SaleCycleState state, string opportunityId) => state.IsFor(opportunityId);
 
     private static bool ChangeStage(SaleCycleState state, OpportunityStage stage, DateTimeOffset at, CanonicalEvent canonicalEvent)
     {
@@ -145,7 +145,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
 
         var options = run.Options.SaleCycle;
         var kam = run.Kam;
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         var progress = state.LastProgressAt;
         var since = "since-" + Stamp(progress);
         var progressDate = kam.DateOf(progress);
