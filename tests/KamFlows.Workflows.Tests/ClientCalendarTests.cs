@@ -74,4 +74,18 @@ public sealed class ClientCalendarTests
 
         Assert.Equal(expected, Activities.EnqueueNotificationActivity.ClientLocale(contact, profile));
     }
+
+    [Theory]
+    [InlineData("Asia/Tokyo", "BG", null, "Asia/Tokyo")]            // The contact's own zone wins.
+    [InlineData(null, "BG", null, "Europe/Sofia")]                  // Another country than the KAM's: its first tz database zone.
+    [InlineData(null, null, "BG", "Europe/Sofia")]                  // The account's country when the contact has none.
+    [InlineData(null, "FI", null, "Europe/Helsinki")]               // The KAM's own country: the KAM's zone.
+    [InlineData(null, null, null, "Europe/Helsinki")]               // Nothing known about the client: the KAM's zone.
+    public void ClientTimeZone_ContactThenCountryThenKam(string? contactZone, string? contactCountry, string? accountCountry, string expected)
+    {
+        var contact = Mikko with { TimeZone = contactZone, Country = contactCountry };
+        var profile = Profile() with { Country = accountCountry };
+
+        Assert.Equal(expected, Activities.EnqueueNotificationActivity.ClientTimeZone(contact, profile));
+    }
 }

@@ -46,11 +46,6 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
         var reported = quarter.Select(r => r.AccountId).ToHashSet(StringComparer.Ordinal);
         var notReportedIds = yearBefore.Select(r => r.AccountId).Append(input.AccountId).Distinct(StringComparer.Ordinal)
             .Where(id => !reported.Contains(id)).Order(StringComparer.Ordinal).ToList();
-        var notReported = new List<string>();
-        foreach (var id in notReportedIds)
-        {
-            notReported.Add(id == input.AccountId ? profile.Name : (await accounts.GetProfileAsync(id, ct).ConfigureAwait(false))?.Name ?? id);
-        }
 
         // The share and the concentration check wait until every expected account reported, or the wait is over.
         var checkNow = input.WaitedForReports || notReportedIds.Count == 0;
@@ -81,8 +76,15 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
         }
 
         var warnings = new List<string>();
-        if (checkNow)
+        if (checkNow && figures.Warnings.Count > 0)
         {
+            // The names of the accounts that have not reported are read only for a warning that shows them.
+            var notReported = new List<string>();
+            foreach (var id in notReportedIds)
+            {
+                notReported.Add(id == input.AccountId ? profile.Name : (await accounts.GetProfileAsync(id, ct).ConfigureAwait(false))?.Name ?? id);
+            }
+
             var common = new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
             {
                 ["account_name"] = TemplateValue.OfText(profile.Name),

@@ -135,12 +135,8 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         }
 
         var country = contact.Country ?? profile.Country;
-        if (country is null || string.Equals(NationalHolidays.CountryOfZone(BusinessCalendar.ZoneFromId(profile.Kam.TimeZone)), country, StringComparison.OrdinalIgnoreCase))
-        {
-            return profile.Kam.TimeZone;
-        }
-
-        return NationalHolidays.ZonesOf(country) is [var first, ..] ? first.Id : profile.Kam.TimeZone;
+        return country is null ? profile.Kam.TimeZone
+            : RecipientCalendar.ClientZoneUnlessKams(country, BusinessCalendar.ZoneFromId(profile.Kam.TimeZone))?.Id ?? profile.Kam.TimeZone;
     }
 
     /// <summary>The client contact to write to: someone with an email, decision makers and our supporters first.</summary>

@@ -34,9 +34,6 @@ public sealed class CatchUpWindow
 
     /// <summary>Set by backfill-mode events: items due up to this moment are recorded as missed whatever the grace.</summary>
     public DateTimeOffset? BackfillThrough { get; set; }
-
-    /// <summary>Late steps in this window (events and timers).</summary>
-    public int LateSteps { get; set; }
 }
 
 /// <summary>The rules of the catch-up window (see the invariants at the top of this file).</summary>
@@ -79,7 +76,6 @@ public static class CatchUp
         window.LagSince = lateSince < window.LagSince ? lateSince : window.LagSince;
         var hold = SettleSlot(now.AddSeconds(timing.CatchUpSettleSeconds), timing.CatchUpSettleSeconds);
         window.HoldUntil = hold > window.HoldUntil ? hold : window.HoldUntil;
-        window.LateSteps++;
         if (backfill && (window.BackfillThrough is not { } through || now > through))
         {
             window.BackfillThrough = now;
@@ -124,8 +120,7 @@ public static class CatchUp
             return false; // Due before anything came late: planned in the past by an on-time event (the usual late rules apply).
         }
 
-        var graceEnds = run.CalendarFor(item.Audience).SameTimeBusinessDaysLater(item.DueAt, run.Options.Timing.MissedAfterBusinessDays);
-        return run.Now > graceEnds;
+        return PastGrace(item, run.Now, run);
     }
 
     /// <summary>
@@ -142,9 +137,12 @@ public static class CatchUp
             return false;
         }
 
-        return window.BackfillThrough is not null
-            || now > run.CalendarFor(item.Audience).SameTimeBusinessDaysLater(item.DueAt, run.Options.Timing.MissedAfterBusinessDays);
+        return window.BackfillThrough is not null || PastGrace(item, now, run);
     }
+
+    /// <summary>Whether <paramref name="now"/> is past the item's grace: its recipient's business days at the same wall-clock time.</summary>
+    private static bool PastGrace(PlanItem item, DateTimeOffset now, WorkflowRun run) =>
+        now > run.CalendarFor(item.Audience).SameTimeBusinessDaysLater(item.DueAt, run.Options.Timing.MissedAfterBusinessDays);
 
     private static TimeSpan LateAfter(TimingOptions timing) => TimeSpan.FromMinutes(timing.LateEventMinutes);
 

@@ -47,7 +47,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     protected virtual DateTimeOffset? NextDeadline(TState state, WorkflowRun run) => null;
 
     /// <summary>Whether a task fired earlier is still open (not done in the CRM yet).</summary>
-    protected virtual bool IsTaskOpen(TState state, string id, FiredAction task) => false;
+    protected virtual bool IsTaskOpen(TState state, string id, FiredAction task, WorkflowRun run) => false;
 
     /// <summary>Called after an item fired (or was skipped), to record what it changes (e.g. the proposal expired).</summary>
     protected virtual void OnFired(TState state, PlanItem item, FiredAction fired, WorkflowRun run)
@@ -265,7 +265,6 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             return;
         }
 
-        var wasStarted = IsStarted(state);
         var asOf = CatchUp.AppliedAsOf(e, run.Now, run.Options.Timing);
         if (asOf is { } happened)
         {
@@ -299,8 +298,10 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             state.Note($"{run.Now:O} {e.Type} {e.Id} ignored");
         }
 
-        if (!wasStarted && IsStarted(state) && state.Held.Count > 0)
+        if (disposition == EventDisposition.Applied && IsStarted(state) && state.Held.Count > 0)
         {
+            // Held events are tried again after each applied event, not only the one that started the instance: a
+            // proposal started by its draft keeps an acknowledgement until the version is sent.
             var held = state.Held.ToList();
             state.Held.Clear();
             foreach (var h in held)
@@ -361,7 +362,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
         var fired = new FiredAction { Kind = item.Kind?.ToString(), Title = item.Title, IsTask = item.IsTask, Audience = item.Audience, At = decidedAt, Outcome = FiredOutcomes.Missed };
         state.Fired[item.Id] = fired;
         run.PendingMissed.Add(new MissedAction(item.Id, fired.Kind!, item.Title, run.CalendarFor(item.Audience).ToLocal(item.DueAt), item.Audience,
-            run.EmailFor(item.Audience == RecipientRole.Head ? RecipientRole.Head : RecipientRole.Kam)));
+            run.EmailFor(item.Audience)));
         OnFired(state, item, fired, run);
     }
 
@@ -526,11 +527,11 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     }
 
     private IEnumerable<PlanItem> AllItems(TState state, WorkflowRun run) =>
-        Plan(state, run).Concat(TaskEscalation.Plan(state, run, (id, task) => IsTaskOpen(state, id, task)));
+        Plan(state, run).Concat(TaskEscalation.Plan(state, run, (id, task) => IsTaskOpen(state, id, task, run)));
 
     private List<PlannedAction> Upcoming(TState state, WorkflowRun run) =>
         UpcomingPlan.From(state, run, AllItems(state, run).Where(item => !CatchUp.Holding(state, run.Now) || DueOf(state, item) >= run.Now), // Past-due items are being decided.
-            (id, task) => IsTaskOpen(state, id, task), item => DueOf(state, item));
+            (id, task) => IsTaskOpen(state, id, task, run), item => DueOf(state, item));
 
     private static async Task PublishAsync(TState state, WorkflowRun run, List<PlannedAction> actions)
     {
@@ -556,7 +557,11 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     private DateTimeOffset? NextWake(TState state, WorkflowRun run, bool ready, DateTimeOffset? profileRetryAt)
     {
         var candidates = new List<DateTimeOffset?>();
-        if (ready)
+        if (ready && CatchUp.Holding(state, run.Now))
+        {
+            candidates.Add(state.CatchingUp!.HoldUntil); // Nothing fires before the hold ends: the plan is decided anew then.
+        }
+        else if (ready)
         {
             foreach (var item in AllItems(state, run))
             {
@@ -567,11 +572,6 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             }
 
             candidates.Add(NextDeadline(state, run));
-            if (CatchUp.Holding(state, run.Now))
-            {
-                var holdUntil = state.CatchingUp!.HoldUntil; // Nothing fires before the hold ends.
-                candidates = [.. candidates.Select(c => c is { } at && at < holdUntil ? holdUntil : c), holdUntil];
-            }
         }
 
         if (!IsStarted(state))

@@ -72,11 +72,18 @@ public sealed class RecipientCalendar
             return null;
         }
 
-        var zone = string.Equals(NationalHolidays.CountryOfZone(kam.Calendar.Zone), country, StringComparison.OrdinalIgnoreCase)
-            ? kam.Calendar.Zone
-            : NationalHolidays.ZonesOf(country) is [var first, ..] ? first : kam.Calendar.Zone;
+        var zone = ClientZoneUnlessKams(country, kam.Calendar.Zone) ?? kam.Calendar.Zone;
         return new RecipientCalendar(BusinessCalendar.ForPerson(zone, country), new TimeOnly(kam.ReminderTime.Hour, kam.ReminderTime.Minute));
     }
+
+    /// <summary>
+    /// The zone of a client in <paramref name="country"/> when it is not the KAM's: null when the KAM's zone lies in that
+    /// country (or the country has no tz database zone), else the country's first zone. The client's calendar and the
+    /// zone of mail to a client contact both follow this rule.
+    /// </summary>
+    internal static DateTimeZone? ClientZoneUnlessKams(string country, DateTimeZone kamZone) =>
+        string.Equals(NationalHolidays.CountryOfZone(kamZone), country, StringComparison.OrdinalIgnoreCase) ? null
+        : NationalHolidays.ZonesOf(country) is [var first, ..] ? first : null;
 
     /// <summary>
     /// The KAM's reminder time on the day <paramref name="days"/> of the client's business days before

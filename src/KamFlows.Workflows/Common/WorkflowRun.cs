@@ -42,8 +42,27 @@ public sealed class WorkflowRun
     /// <summary>The head's calendar.</summary>
     public RecipientCalendar Head => HeadOrNull ?? throw new InvalidOperationException("The account profile is not known yet.");
 
-    /// <summary>The client's calendar (the account's country) for deadlines that concern the client; null when the account has no country.</summary>
-    public RecipientCalendar? Client { get; private set; }
+    /// <summary>
+    /// The client's calendar (the account's country) for deadlines that concern the client; null when the account has no
+    /// country. Built on first use after each profile read: only the proposal workflow plans with it.
+    /// </summary>
+    public RecipientCalendar? Client
+    {
+        get
+        {
+            if (!_clientBuilt && Profile is not null)
+            {
+                _client = RecipientCalendar.ForClient(Profile, Kam);
+                _clientBuilt = true;
+            }
+
+            return _client;
+        }
+    }
+
+    private RecipientCalendar? _client;
+
+    private bool _clientBuilt;
 
     internal RecipientCalendar? KamOrNull { get; private set; }
 
@@ -75,7 +94,8 @@ public sealed class WorkflowRun
         Profile = profile;
         KamOrNull = profile is null ? null : RecipientCalendar.For(profile.Kam, TimingReminderTime);
         HeadOrNull = profile is null ? null : RecipientCalendar.For(profile.Head, TimingReminderTime);
-        Client = profile is null ? null : RecipientCalendar.ForClient(profile, KamOrNull!);
+        _client = null;
+        _clientBuilt = false;
         ProfileStale = false;
     }
 }
@@ -85,7 +105,7 @@ public enum EventDisposition
 {
     Applied,
 
-    /// <summary>The workflow has not started yet (e.g. acknowledged before sent): keep it and apply it right after.</summary>
+    /// <summary>The workflow has not started yet (e.g. acknowledged before sent): keep it and try it again after each applied event.</summary>
     Held,
 
     /// <summary>Not relevant, stale or a repeat: nothing changes.</summary>

@@ -77,6 +77,12 @@ public abstract class WorkflowState
     /// <summary>How many event ids are remembered for redelivery checks (more than any CRM re-sends at once).</summary>
     internal const int MaxRecentEventIds = 500;
 
+    /// <summary>The business object's id: the key after its kind (<c>proposal:P-1</c> → <c>P-1</c>; an id may itself contain ':').</summary>
+    internal string ObjectId => Key[(Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+
+    /// <summary>Whether <paramref name="objectId"/> is this instance's business object.</summary>
+    internal bool IsFor(string objectId) => Key.EndsWith(":" + objectId, StringComparison.Ordinal);
+
     internal int CountFired(Func<FiredAction, bool> predicate) => Fired.Values.Count(predicate);
 
     internal bool WasDelivered(string id) => Fired.TryGetValue(id, out var f) && FiredOutcomes.Delivered(f.Outcome);

@@ -34,7 +34,6 @@ public sealed class ComplaintHandling : KamWorkflow<ComplaintState>
 
                 state.OpenedAt = at;
                 state.Summary = d.Summary;
-                state.DeliveryId = d.DeliveryId;
                 return EventDisposition.Applied;
             case ComplaintResolved d when Matches(state, d.ComplaintId):
                 if (!IsStarted(state))
@@ -69,7 +68,7 @@ public sealed class ComplaintHandling : KamWorkflow<ComplaintState>
         }
     }
 
-    private static bool Matches(ComplaintState state, string complaintId) => state.Key.EndsWith(":" + complaintId, StringComparison.Ordinal);
+    private static bool Matches(ComplaintState state, string complaintId) => state.IsFor(complaintId);
 
     /// <summary>The date by which the complaint should be resolved (KAM's business days after it was opened).</summary>
     internal static DateTimeOffset ResolveBy(ComplaintState state, WorkflowRun run) =>
@@ -85,7 +84,7 @@ public sealed class ComplaintHandling : KamWorkflow<ComplaintState>
         var options = run.Options.ComplaintHandling;
         var kam = run.Kam;
         var profile = run.Profile!;
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         var opened = state.OpenedAt!.Value;
         var resolveBy = ResolveBy(state, run);
         var resolveByDate = kam.DateOf(resolveBy);
@@ -153,7 +152,7 @@ public sealed class ComplaintHandling : KamWorkflow<ComplaintState>
         };
     }
 
-    protected override bool IsTaskOpen(ComplaintState state, string id, FiredAction task) =>
+    protected override bool IsTaskOpen(ComplaintState state, string id, FiredAction task, WorkflowRun run) =>
         state.ClosedAt is null && (task.Kind == nameof(NotificationKind.ComplaintReceived) ? state.ResolvedAt is null : task.Kind == nameof(NotificationKind.ComplaintFollowUp));
 
     protected override string? Finished(ComplaintState state, WorkflowRun run) =>

@@ -9,8 +9,6 @@ public sealed class ComplaintState : WorkflowState
 
     public string? Summary { get; set; }
 
-    public string? DeliveryId { get; set; }
-
     public DateTimeOffset? ResolvedAt { get; set; }
 
     public string? Resolution { get; set; }

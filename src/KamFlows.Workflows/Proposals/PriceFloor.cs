@@ -20,7 +20,7 @@ internal static class PriceFloor
     public static IEnumerable<PlanItem> Plan(ProposalState state, WorkflowRun run)
     {
         var profile = run.Profile!;
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         var floor = profile.PriceFloor;
 
         // The draft not sent yet: the head decides before the client sees the price.
@@ -87,7 +87,7 @@ internal static class PriceFloor
         var check = ProposalFollowUp.PriceFloorCheck(profile.PriceFloor, profile.Currency, state.Currency, state.Total);
         if (check.RequiresApproval())
         {
-            var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            var id = state.ObjectId;
             var v = V(state.Version);
             yield return new PlanItem
             {

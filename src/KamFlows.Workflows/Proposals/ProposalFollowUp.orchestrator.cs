@@ -25,8 +25,6 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
     internal const string SentUnderFloor = "sent-under-floor";
     internal const string PriceDeclinedOccurrence = "price-declined";
 
-    protected override void Initialize(ProposalState state, WorkflowRun run) => state.Issue14Rules = run.Options.Issue14Rules;
-
     protected override bool IsStarted(ProposalState state) => state.SentAt is not null || state.DraftedAt is not null;
 
     protected override EventDisposition Apply(ProposalState state, CanonicalEvent canonicalEvent, WorkflowRun run)
@@ -38,7 +36,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         }
 
         var proposalId = ProposalIdOf(canonicalEvent.Data);
-        if (proposalId is null || !state.Key.EndsWith(":" + proposalId, StringComparison.Ordinal))
+        if (proposalId is null || !state.IsFor(proposalId))
         {
             return EventDisposition.Ignored;
         }
@@ -47,9 +45,9 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         {
             case ProposalSent d:
                 state.OpportunityId ??= d.OpportunityId;
-                return Sent(state, Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles), run);
+                return Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles);
             case ProposalRevised d:
-                return Sent(state, Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles), run);
+                return Start(state, d.Version, at, canonicalEvent.Time.Date, d.Total, d.ValidUntil, d.DiscountPercent, d.AddressedRoles);
             case ProposalDrafted d:
                 return Drafted(state, d, at);
             case ProposalPriceApproved d:
@@ -133,7 +131,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         {
             OpportunityStageChanged d => (d.OpportunityId, (OpportunityStage?)d.Stage),
             OpportunityUpserted d => (d.OpportunityId, d.Stage),
-            ContractSigned d when d.ProposalId is null || !state.Key.EndsWith(":" + d.ProposalId, StringComparison.Ordinal) => (d.OpportunityId, OpportunityStage.Won),
+            ContractSigned d when d.ProposalId is null || !state.IsFor(d.ProposalId) => (d.OpportunityId, OpportunityStage.Won),
             _ => (null, null),
         };
         return opportunityId != deal ? null
@@ -183,31 +181,6 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         state.PriceDecisions[version] = decision;
         state.Remember($"{Iso(e.Time.Date)} price of v{version.ToString(System.Globalization.CultureInfo.InvariantCulture)} {decision} by the head");
         return EventDisposition.Applied;
-    }
-
-    /// <summary>
-    /// After the first send of an instance started by a draft, events held until then (an acknowledgement overtaking the
-    /// sent event) are applied: the engine does so only when an instance starts, and the draft started this one.
-    /// </summary>
-    private EventDisposition Sent(ProposalState state, EventDisposition disposition, WorkflowRun run)
-    {
-        if (disposition != EventDisposition.Applied || state.Held.Count == 0)
-        {
-            return disposition;
-        }
-
-        var held = state.Held.ToList();
-        state.Held.Clear();
-        foreach (var h in held)
-        {
-            var again = CanonicalEventParser.Parse(h.Json);
-            if (again.IsValid && Apply(state, again.Event, run) == EventDisposition.Held)
-            {
-                state.Held.Add(h);
-            }
-        }
-
-        return disposition;
     }
 
     private static EventDisposition Start(ProposalState state, int version, DateTimeOffset at, LocalDate sentOn, Domain.Common.Money total, LocalDate validUntil,
@@ -273,7 +246,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         var options = run.Options.ProposalFollowUp;
         var kam = run.Kam;
         var profile = run.Profile!;
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         var v = "v" + state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var sent = state.SentAt!.Value;
         var validUntil = state.ValidUntil.ToLocalDate();
@@ -392,7 +365,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
     /// <summary>The fields every proposal notification carries, for the version sent.</summary>
     internal static Dictionary<string, Notifications.TemplateValue> Fields(ProposalState state, WorkflowRun run)
     {
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         return Of(
             ("proposal_id", Text(id)),
             ("proposal_total", Money(state.Total, state.Currency)),
@@ -416,9 +389,9 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         }
     }
 
-    protected override bool IsTaskOpen(ProposalState state, string id, FiredAction task)
+    protected override bool IsTaskOpen(ProposalState state, string id, FiredAction task, WorkflowRun run)
     {
-        if (state.Issue14Rules && PriceFloor.IsTaskOpen(state, id, task) is { } priceTask)
+        if (run.Options.Issue14Rules && PriceFloor.IsTaskOpen(state, id, task) is { } priceTask)
         {
             return priceTask;
         }

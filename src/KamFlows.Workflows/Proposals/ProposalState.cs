@@ -50,10 +50,6 @@ public sealed class ProposalState : WorkflowState
 
     public decimal? DraftDiscountPercent { get; set; }
 
-    /// <summary>Whether this execution follows issue 14's rules (set from its options at the start of every execution).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool Issue14Rules { get; set; }
-
     /// <summary>The head's price decisions by version: <c>approved</c> or <c>declined</c>.</summary>
     public Dictionary<int, string> PriceDecisions { get; set; } = [];
 

@@ -107,7 +107,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
         }
     }
 
-    private static bool Matches(ReferenceLetterState state, string deliveryId) => state.Key.EndsWith(":" + deliveryId, StringComparison.Ordinal);
+    private static bool Matches(ReferenceLetterState state, string deliveryId) => state.IsFor(deliveryId);
 
     private static bool Eligible(ReferenceLetterState state) => state.OnTime && state.ExpectationsMet;
 
@@ -197,7 +197,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
         var options = run.Options.ReferenceLetter;
         var kam = run.Kam;
         var profile = run.Profile!;
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         var description = state.Description ?? $"Delivery {id}";
         var fields = Of(("delivery_id", Text(id)), ("delivery_description", Text(description)));
 
@@ -307,7 +307,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
         }
     }
 
-    protected override bool IsTaskOpen(ReferenceLetterState state, string id, FiredAction task) => state.LetterReceivedAt is null;
+    protected override bool IsTaskOpen(ReferenceLetterState state, string id, FiredAction task, WorkflowRun run) => state.LetterReceivedAt is null;
 
     protected override string? Finished(ReferenceLetterState state, WorkflowRun run)
     {

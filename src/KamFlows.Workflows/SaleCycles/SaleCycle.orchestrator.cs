@@ -87,7 +87,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         }
     }
 
-    private static bool Matches(SaleCycleState state, string opportunityId) => state.Key.EndsWith(":" + opportunityId, StringComparison.Ordinal);
+    private static bool Matches(SaleCycleState state, string opportunityId) => state.IsFor(opportunityId);
 
     private static bool ChangeStage(SaleCycleState state, OpportunityStage stage, DateTimeOffset at, CanonicalEvent canonicalEvent)
     {
@@ -145,7 +145,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
 
         var options = run.Options.SaleCycle;
         var kam = run.Kam;
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         var progress = state.LastProgressAt;
         var since = "since-" + Stamp(progress);
         var progressDate = kam.DateOf(progress);
@@ -193,10 +193,10 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         };
 
         // The head hears of it only when the KAM's alert went unanswered: no progress since (a meeting or a stage change
-        // changes `since`, so this item is gone) and no next step agreed that is still ahead.
+        // changes `since`, so this item is gone). No agreed next step can still be ahead then: the alert itself comes only
+        // after that step's date plus the threshold.
         var escalationDue = run.Head.OnOrAfter(stalledDate.PlusDays(options.StallEscalationDays));
-        var stepAhead = issue14 && agreed is { } a2 && a2 >= run.Head.DateOf(escalationDue);
-        if (state.WasDelivered(stallId) && !stepAhead)
+        if (state.WasDelivered(stallId))
         {
             yield return new PlanItem
             {

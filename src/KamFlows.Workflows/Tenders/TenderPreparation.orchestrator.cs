@@ -68,7 +68,7 @@ public sealed class TenderPreparation : KamWorkflow<TenderState>
         }
     }
 
-    private static bool Matches(TenderState state, string tenderId) => state.Key.EndsWith(":" + tenderId, StringComparison.Ordinal);
+    private static bool Matches(TenderState state, string tenderId) => state.IsFor(tenderId);
 
     private static EventDisposition Move(TenderState state, DateOnly tenderDate, WorkflowRun run)
     {
@@ -101,7 +101,7 @@ public sealed class TenderPreparation : KamWorkflow<TenderState>
     protected override IEnumerable<PlanItem> Plan(TenderState state, WorkflowRun run)
     {
         var kam = run.Kam;
-        var id = state.Key[(state.Key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+        var id = state.ObjectId;
         var title = state.Title ?? id;
         var fields = Of(("tender_id", Text(id)), ("tender_title", Text(title)), ("tender_date", Date(state.TenderDate)));
         if (state.Outcome is { } outcome)
