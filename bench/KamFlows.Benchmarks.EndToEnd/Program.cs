@@ -41,18 +41,11 @@ var drainTimeout = TimeSpan.FromMinutes(options.GetInt("drain-minutes", 30));
 var notifyTimeout = TimeSpan.FromMinutes(options.GetInt("notify-minutes", 10));
 
 await using var azurite = await EmbeddedAzurite.StartAsync(null);
-var port = FreePort();
+var port = BenchHost.FreePort();
 var hub = "e2e" + Guid.NewGuid().ToString("N")[..10];
-const string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-var key = StandardWebhookVerifier.KeyOf(secret);
-var start = new ProcessStartInfo("dotnet", [hostDll]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(hostDll)! };
-start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-start.Environment["KamFlows__Storage__ConnectionString"] = azurite.ConnectionString;
-start.Environment["KamFlows__Storage__TaskHub"] = hub;
-start.Environment["KamFlows__Webhooks__Secrets__events"] = secret;
+var key = StandardWebhookVerifier.KeyOf(BenchHost.Secret);
+var start = BenchHost.StartInfo(hostDll, port, azurite.ConnectionString, hub);
 start.Environment["KamFlows__Email__LocalSinkFolder"] = Path.Combine(Path.GetTempPath(), hub + "-outbox");
-start.Environment["Logging__LogLevel__Default"] = "Warning";
 start.Environment["KamFlows__Api__Keys__0"] = ApiKey.Value; // GET /api/health (the backlog) needs it since issue 13.
 using var host = Process.Start(start)!;
 host.OutputDataReceived += (_, _) => { };
@@ -65,7 +58,7 @@ try
 {
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = senders + 4, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
     using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-    await WaitForHostAsync(http, host);
+    await BenchHost.WaitForHostAsync(http, host);
     var newHealth = (await HealthAsync(http)).TryGetProperty("intake", out _);
     Console.WriteLine($"scenario={scenario} accounts={accounts} senders={senders} batch={batch} host={hostDll} health-with-backlog={newHealth}");
 
@@ -237,11 +230,7 @@ async Task PostAsync(HttpClient http, IReadOnlyList<BenchEvent> events, Concurre
     {
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var msg = "msg_" + Guid.NewGuid().ToString("N");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/events") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", events.Count == 1 ? "application/cloudevents+json" : "application/cloudevents-batch+json");
-        request.Headers.TryAddWithoutValidation("webhook-id", msg);
-        request.Headers.TryAddWithoutValidation("webhook-timestamp", ts.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", StandardWebhookVerifier.Sign(key, msg, ts, body));
+        using var request = BenchHost.WebhookRequest(body, events.Count != 1, msg, ts.ToString(CultureInfo.InvariantCulture), StandardWebhookVerifier.Sign(key, msg, ts, body));
         using var response = await http.SendAsync(request);
         var at = DateTimeOffset.UtcNow;
         if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
@@ -416,59 +405,8 @@ static async Task FirstNotificationsAsync(string connectionString, string hub, D
 
 static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
-static async Task WaitForHostAsync(HttpClient http, Process host)
-{
-    for (var i = 0; i < 600; i++)
-    {
-        if (host.HasExited)
-        {
-            throw new InvalidOperationException($"The host exited with {host.ExitCode}.");
-        }
-
-        try
-        {
-            using var response = await http.GetAsync("/health");
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    throw new TimeoutException("The host did not answer /health within 60 s.");
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
 internal sealed record BenchEvent(string Id, string Account, string? SentProposal, string Json);
 
-internal sealed class Args(Dictionary<string, string> values)
-{
-    public static Args Parse(string[] args)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            values[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return new Args(values);
-    }
-
-    public string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
-
-    public int GetInt(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-}
 
 /// <summary>A management key for this run only (older builds ignore it).</summary>
 static class ApiKey

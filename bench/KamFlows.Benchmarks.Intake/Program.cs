@@ -34,17 +34,10 @@ var azuriteData = options.Get("azurite", "memory") == "disk" ? Path.Combine(Path
 var external = options.Get("storage", "");
 await using var azurite = external.Length > 0 ? null : await EmbeddedAzurite.StartAsync(azuriteData);
 var connectionString = azurite?.ConnectionString ?? external;
-var port = FreePort();
+var port = BenchHost.FreePort();
 var hub = "bench" + Guid.NewGuid().ToString("N")[..10];
-const string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-var start = new ProcessStartInfo("dotnet", [hostDll]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(hostDll)! };
-start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-start.Environment["KamFlows__Storage__ConnectionString"] = connectionString;
-start.Environment["KamFlows__Storage__TaskHub"] = hub;
-start.Environment["KamFlows__Webhooks__Secrets__events"] = secret;
+var start = BenchHost.StartInfo(hostDll, port, connectionString, hub);
 start.Environment["KamFlows__Intake__ProcessInBackground"] = processing ? "true" : "false";
-start.Environment["Logging__LogLevel__Default"] = "Warning";
 if (options.Get("window", "") is { Length: > 0 } window)
 {
     start.Environment["KamFlows__Intake__CommitWindow"] = window;
@@ -59,9 +52,9 @@ try
 {
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
     using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-    await WaitForHostAsync(http, host);
+    await BenchHost.WaitForHostAsync(http, host);
 
-    var key = StandardWebhookVerifier.KeyOf(secret);
+    var key = StandardWebhookVerifier.KeyOf(BenchHost.Secret);
     var sequence = 0L;
 
     // Bodies and signatures are made before the clock starts, so the generator's own CPU does not compete with the host.
@@ -70,12 +63,7 @@ try
     {
         var n = Interlocked.Increment(ref sequence);
         var (body, msg, ts, signature) = n <= prepared.Length ? prepared[n - 1] : Prepare(n);
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/events") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", batch == 1 ? "application/cloudevents+json" : "application/cloudevents-batch+json");
-        request.Headers.TryAddWithoutValidation("webhook-id", msg);
-        request.Headers.TryAddWithoutValidation("webhook-timestamp", ts);
-        request.Headers.TryAddWithoutValidation("webhook-signature", signature);
-        return request;
+        return BenchHost.WebhookRequest(body, batch != 1, msg, ts, signature);
     }
 
     (byte[] Body, string Msg, string Ts, string Signature) Prepare(long n)
@@ -227,54 +215,3 @@ static async Task<long> CountStoredAsync(string connectionString, string hub)
     return n;
 }
 
-static async Task WaitForHostAsync(HttpClient http, Process host)
-{
-    for (var i = 0; i < 600; i++)
-    {
-        if (host.HasExited)
-        {
-            throw new InvalidOperationException($"The host exited with {host.ExitCode}.");
-        }
-
-        try
-        {
-            using var response = await http.GetAsync("/health");
-            if (response.IsSuccessStatusCode)
-            {
-                return;
-            }
-        }
-        catch (HttpRequestException)
-        {
-        }
-
-        await Task.Delay(100);
-    }
-
-    throw new TimeoutException("The host did not answer /health within 60 s.");
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
-
-internal sealed class Args(Dictionary<string, string> values)
-{
-    public static Args Parse(string[] args)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            values[args[i].TrimStart('-')] = args[i + 1];
-        }
-
-        return new Args(values);
-    }
-
-    public string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
-
-    public int GetInt(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
-}

@@ -113,7 +113,8 @@ public static class WorkflowRouting
     /// <summary>
     /// Whether the instance has not run yet: Pending and without a custom status. Only an episode of the workflow sets a
     /// custom status, and a start over a finished instance replaces the row without one, so a Pending row that has one
-    /// belongs to an instance that runs (its next episode writes Running again).
+    /// belongs to an instance that runs. The provider may leave such a row Pending while the instance runs (it writes the
+    /// status only when the orchestration's changes), so every delivery to it takes this second read.
     /// </summary>
     public static async Task<bool> AwaitsStartAsync(DurableTaskClient client, OrchestrationMetadata instance, CancellationToken cancellationToken = default)
     {

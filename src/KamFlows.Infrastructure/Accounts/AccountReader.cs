@@ -93,14 +93,10 @@ public sealed class AccountReader(AccountStore store, PortfolioSettings? portfol
         foreach (var row in rows)
         {
             var resolved = row.GetDateTimeOffset("ResolvedAt") ?? row.GetDateTimeOffset("ClosedAt");
-            if (row.GetDateTimeOffset("OpenedAt") is { } opened)
+            // Resolved before its opening arrived (events out of order): known to be resolved, so not open; opened then.
+            if ((row.GetDateTimeOffset("OpenedAt") ?? resolved) is { } opened)
             {
                 complaints.Add(new ComplaintFacts(row.RowKey[(AccountRows.Complaint.Length + 1)..], row.GetString("DeliveryId"), opened, resolved));
-            }
-            else if (resolved is { } r)
-            {
-                // Resolved before its opening arrived (events out of order): known to be resolved, so not open.
-                complaints.Add(new ComplaintFacts(row.RowKey[(AccountRows.Complaint.Length + 1)..], row.GetString("DeliveryId"), r, r));
             }
         }
 

@@ -131,15 +131,7 @@ public sealed partial class IntakeProcessor
     {
         var accountId = events[0].Event.AccountId;
         await _accounts.ApplyManyAsync(accountId, [.. events.Select(e => e.Event)], cancellationToken).ConfigureAwait(false);
-        if (events.Count == 1)
-        {
-            await _timeline.AppendAsync(accountId, EventSummaries.For(events[0].Kept), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await _timeline.AppendManyAsync(accountId, events.Select(e => EventSummaries.For(e.Kept)), cancellationToken)
-                .ConfigureAwait(false);
-        }
+        await _timeline.AppendManyAsync(accountId, events.Select(e => EventSummaries.For(e.Kept)), cancellationToken).ConfigureAwait(false);
 
         if (_teamListeners.Length > 0 && events.Any(e => e.Event.Data is AccountUpserted)
             && await _reader.GetProfileAsync(accountId, cancellationToken).ConfigureAwait(false) is { } profile)

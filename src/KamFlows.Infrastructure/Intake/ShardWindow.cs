@@ -79,7 +79,13 @@ internal sealed class ShardWindow(int shard)
         if (_keys.Remove(pending.PendingKey))
         {
             _chars -= pending.Json.Length;
-            lane.Events.RemoveAll(e => e.Pending.PendingKey == pending.PendingKey);
+            // Held once (by key), and a completed event is near the lane's front: stop at it instead of scanning the whole lane.
+            var i = lane.Events.FindIndex(e => e.Pending.PendingKey == pending.PendingKey);
+            if (i >= 0)
+            {
+                lane.Events.RemoveAt(i);
+            }
+
             if (lane.Events.Count == 0 && !lane.Busy)
             {
                 _lanes.Remove(lane.AccountId);
@@ -127,7 +133,7 @@ internal sealed class ShardWindow(int shard)
                 break;
             }
 
-            if (lane.Busy || lane.BlockedUntil > now)
+            if (lane.BlockedUntil > now)
             {
                 continue;
             }

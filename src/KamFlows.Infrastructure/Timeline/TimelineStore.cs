@@ -45,6 +45,13 @@ public sealed class TimelineStore : ITimelineWriter
             rows[row.RowKey] = row;
         }
 
+        if (rows.Count == 1)
+        {
+            // One row: a plain upsert is a cheaper request than a transaction of one.
+            await _table.UpsertEntityAsync(rows.Values.First(), TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         foreach (var chunk in rows.Values.Chunk(100))
         {
             await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken)

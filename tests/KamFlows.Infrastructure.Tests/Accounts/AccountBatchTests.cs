@@ -144,4 +144,15 @@ public sealed class AccountBatchTests
         var expected = entries.DistinctBy(e => (e.Time, e.ReferenceId)).OrderBy(e => e.Time.UtcTicks).ThenBy(e => e.ReferenceId, StringComparer.Ordinal).ToList();
         Assert.Equal(expected, await timeline.ReadAsync("ACME", null, 1000, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Timeline_AppendMany_OneEntryRepeated_StoresItOnce()
+    {
+        var (_, storage) = await IntakeStoreTests.ClientsAsync();
+        var timeline = new TimelineStore(new StorageClients(storage, new StorageRequestCounter()));
+        var entry = EventSummaries.For(Events()[0]);
+        await timeline.AppendManyAsync("ACME", [entry, entry], CancellationToken.None);
+
+        Assert.Equal(entry, Assert.Single(await timeline.ReadAsync("ACME", null, 1000, CancellationToken.None)));
+    }
 }

@@ -94,6 +94,8 @@ public sealed class ParkedEvents(IntakeStore store, TimeProvider clock)
         {
             ["Source"] = parked.Source,
             ["ReceivedAt"] = parked.ReceivedAt,
+            ["Account"] = parked.AccountId, // As acceptance writes them (ShardCommitter), so the processor need not parse the event to place it.
+            ["Type"] = parked.Type,
         };
         IntakeRows.WriteJson(pendingRow, parked.Json);
         var change = await SubmitAsync(
