@@ -94,6 +94,8 @@ public sealed class ParkedEvents(IntakeStore store, TimeProvider clock)
         {
             ["Source"] = parked.Source,
             ["ReceivedAt"] = parked.ReceivedAt,
+            ["Account"] = parked.AccountId, // As acceptance writes them: the processor groups by account and type without parsing.
+            ["Type"] = parked.Type,
         };
         IntakeRows.WriteJson(pendingRow, parked.Json);
         var change = await SubmitAsync(
