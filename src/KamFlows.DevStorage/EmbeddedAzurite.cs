@@ -22,9 +22,6 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     public const string DevelopmentAccountKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    /// <summary>The file in a data folder that names the Azurite working on it and the host that started it.</summary>
-    public const string OwnerFileName = AzuriteDataFolderOwner.FileName;
-
     /// <summary>How long disposing waits for a disk-backed Azurite to save its data and exit before killing it.</summary>
     public static readonly TimeSpan SaveOnDisposeTimeout = TimeSpan.FromMinutes(2);
 

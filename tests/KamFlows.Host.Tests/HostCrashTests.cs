@@ -288,10 +288,10 @@ public sealed class HostCrashTests(ITestOutputHelper output)
                 $"deliveries {deliveries[e.AccountId].GetValueOrDefault(e.Id)}, instance {status}; intake: {fields}");
         }
 
-        var warnings = host.Output.Split('\n').Where(l => l.StartsWith("warn:", StringComparison.Ordinal) || l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
-        report.AppendLine($"host warnings and errors ({warnings.Count}), the last 20 with the line after each:");
         var lines = host.Output.Split('\n');
-        foreach (var i in Enumerable.Range(0, lines.Length).Where(i => lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal)).TakeLast(20))
+        var warnings = Enumerable.Range(0, lines.Length).Where(i => lines[i].StartsWith("warn:", StringComparison.Ordinal) || lines[i].StartsWith("fail:", StringComparison.Ordinal) || lines[i].StartsWith("crit:", StringComparison.Ordinal)).ToList();
+        report.AppendLine($"host warnings and errors ({warnings.Count}), the last 20 with the line after each:");
+        foreach (var i in warnings.TakeLast(20))
         {
             report.AppendLine("  " + lines[i].Trim() + " " + (i + 1 < lines.Length ? lines[i + 1].Trim() : string.Empty));
         }

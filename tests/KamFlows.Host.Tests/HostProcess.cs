@@ -121,18 +121,9 @@ internal sealed partial class HostProcess : IDisposable
     public static IReadOnlyList<Process> AzuritesOn(string dataFolder)
     {
         var pids = new HashSet<int>();
-        var ownerFile = Path.Combine(dataFolder, EmbeddedAzurite.OwnerFileName);
-        if (File.Exists(ownerFile))
+        if (AzuriteDataFolderOwner.Read(dataFolder) is { AzuritePid: > 0 } owner) // Null while being replaced; the /proc scan still finds the process.
         {
-            try
-            {
-                using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(ownerFile));
-                pids.Add(doc.RootElement.GetProperty("AzuritePid").GetInt32());
-            }
-            catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or KeyNotFoundException)
-            {
-                // Being replaced; the /proc scan still finds the process.
-            }
+            pids.Add(owner.AzuritePid);
         }
 
         if (Directory.Exists("/proc"))

@@ -101,7 +101,7 @@ public static partial class WebhookApi
             return WebhookProblems.Invalid(impossibleTimes);
         }
 
-                var events = read.Events.Select(e => new IncomingEvent(backfill ? BackfillMode.Mark(e) : e, source)).ToList();
+        var events = read.Events.Select(e => new IncomingEvent(backfill ? BackfillMode.Mark(e) : e, source)).ToList();
         if (events.FirstOrDefault(e => e.Json.Length > IntakeStore.MaxEventJsonChars) is { } huge)
         {
             return WebhookProblems.Status(413, "Event too large", $"Event {huge.Id} is {huge.Json.Length} characters as JSON; one event may have at most {IntakeStore.MaxEventJsonChars}.");

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace KamFlows.Infrastructure.Notifications.Senders;
 
 /// <summary>
@@ -44,6 +42,5 @@ public static class EmailHeaders
 
     /// <summary><c>notification_id</c> → <c>NotificationId</c>.</summary>
     private static string TraceHeaderName(string key) =>
-        key.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..])
-            .SelectMany(p => p).Where(char.IsAsciiLetterOrDigit).Aggregate(new StringBuilder(), (b, c) => b.Append(c)).ToString();
+        string.Concat(key.Split('_', StringSplitOptions.RemoveEmptyEntries).SelectMany(p => char.ToUpperInvariant(p[0]) + p[1..]).Where(char.IsAsciiLetterOrDigit));
 }
