@@ -1,10 +1,10 @@
 // End-to-end intake benchmark. Starts an in-memory Azurite and the real KamFlows host (the built KamFlows.Host.dll, its
 // own process) with processing and the real workflows on; registers the accounts (a 24/7 calendar and a price floor, so
-// a proposal under the floor is a task for the head at once); then sends Standard Webhooks-signed CloudEvents.
+// a proposal sent under the floor is an alert to the KAM at once); then sends Standard Webhooks-signed CloudEvents.
 //   --scenario e2e: --events N proposal events over --accounts accounts (3 proposals each: "sent", then meetings),
 //     from --senders connections, --batch events per request. Reports accepted events/s, end-to-end events/s (applied
 //     and delivered to the workflows), lag from 202 to delivery, the drain time after the senders stop, and when the
-//     first notification of each proposal (the head's approval task) was queued in the outbox.
+//     first notification of each proposal (the KAM's alert that it went out under the floor; before issue 14 it was the head's approval task) was queued in the outbox.
 //   --scenario hot: one account receives --hot-events events (a contact sync: updates of its 50 contacts) as fast as
 //     --senders connections send them while the other accounts receive --normal-rate contact updates/s; reports the
 //     others' lag from 202 to delivery, the hot account's drain time and account write conflicts per event. Contact
@@ -46,7 +46,6 @@ var hub = "e2e" + Guid.NewGuid().ToString("N")[..10];
 var key = StandardWebhookVerifier.KeyOf(BenchHost.Secret);
 var start = BenchHost.StartInfo(hostDll, port, azurite.ConnectionString, hub);
 start.Environment["KamFlows__Email__LocalSinkFolder"] = Path.Combine(Path.GetTempPath(), hub + "-outbox");
-start.Environment["KamFlows__Api__Keys__0"] = ApiKey.Value; // GET /api/health (the backlog) needs it since issue 13.
 using var host = Process.Start(start)!;
 host.OutputDataReceived += (_, _) => { };
 host.ErrorDataReceived += (_, e) => { if (e.Data is not null && !e.Data.Contains("warn", StringComparison.OrdinalIgnoreCase)) { Console.Error.WriteLine("host: " + e.Data); } };
@@ -254,13 +253,7 @@ async Task PostAsync(HttpClient http, IReadOnlyList<BenchEvent> events, Concurre
     }
 }
 
-static async Task<JsonElement> HealthAsync(HttpClient http)
-{
-    using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
-    request.Headers.Add("X-Api-Key", ApiKey.Value);
-    using var response = await http.SendAsync(request);
-    return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-}
+static Task<JsonElement> HealthAsync(HttpClient http) => BenchHost.HealthAsync(http);
 
 static long Conflicts(JsonElement health) =>
     health.TryGetProperty("intake", out var intake) && intake.TryGetProperty("accountWriteConflicts", out var c) ? c.GetInt64() : -1;
@@ -369,7 +362,7 @@ static async Task WaitForInstancesAsync(string connectionString, string hub, int
     Console.WriteLine($"warning: fewer than {count} workflow instances running after {timeout}");
 }
 
-// The head's approval task of every proposal: when it was queued in the outbox, from the 202 of the proposal's "sent".
+// The first notification of every proposal (sent under the floor: the KAM's alert): when it was queued in the outbox, from the 202 of the proposal's "sent".
 static async Task FirstNotificationsAsync(string connectionString, string hub, Dictionary<string, string> sentEventOf, ConcurrentDictionary<string, DateTimeOffset> accepted,
     DateTimeOffset sendEnd, TimeSpan timeout)
 {
@@ -379,7 +372,7 @@ static async Task FirstNotificationsAsync(string connectionString, string hub, D
     while (true)
     {
         created.Clear();
-        await foreach (var row in outbox.QueryAsync<TableEntity>(filter: "PartitionKey ge 'msg|' and PartitionKey lt 'msg}' and Kind eq 'ProposalPriceApprovalRequired'",
+        await foreach (var row in outbox.QueryAsync<TableEntity>(filter: "PartitionKey ge 'msg|' and PartitionKey lt 'msg}' and Kind eq 'ProposalSentUnderFloor'",
             select: ["SourceKey", "CreatedAt"]))
         {
             if (row.GetString("SourceKey") is { } source && row.GetDateTimeOffset("CreatedAt") is { } at)
@@ -399,7 +392,7 @@ static async Task FirstNotificationsAsync(string connectionString, string hub, D
 
     var lags = created.Where(c => sentEventOf.ContainsKey(c.Key)).Select(c => (c.Value - accepted[sentEventOf[c.Key]]).TotalSeconds).Order().ToArray();
     var last = created.Count == 0 ? (DateTimeOffset?)null : created.Values.Max();
-    Console.WriteLine($"first notification (head's approval task) queued for {lags.Length}/{sentEventOf.Count} proposals; 202 -> queued p50={P(lags, 0.5):F1} s " +
+    Console.WriteLine($"first notification (the KAM's sent-under-the-floor alert) queued for {lags.Length}/{sentEventOf.Count} proposals; 202 -> queued p50={P(lags, 0.5):F1} s " +
         $"p99={P(lags, 0.99):F1} s; last one {(last is null ? "-" : $"{(last.Value - sendEnd).TotalSeconds:F0} s after the senders stopped")}");
 }
 
@@ -407,9 +400,3 @@ static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : 
 
 internal sealed record BenchEvent(string Id, string Account, string? SentProposal, string Json);
 
-
-/// <summary>A management key for this run only (older builds ignore it).</summary>
-static class ApiKey
-{
-    public static readonly string Value = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-}

@@ -198,9 +198,7 @@ static Process? FindAzurite()
 
 static async Task<long> StorageRequestsAsync(HttpClient http)
 {
-    using var response = await http.GetAsync("/health");
-    using var health = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-    return health.RootElement.GetProperty("storageRequests").GetInt64();
+    return (await BenchHost.HealthAsync(http)).GetProperty("storageRequests").GetInt64();
 }
 
 static async Task<long> CountStoredAsync(string connectionString, string hub)

@@ -10,6 +10,9 @@ internal static class BenchHost
     /// <summary>The webhook secret of the "events" source the benchmarks sign with.</summary>
     public const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
+    /// <summary>A management key for this run only: GET /api/health (storage requests, the backlog) needs one.</summary>
+    public static readonly string ApiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>The host on loopback <paramref name="port"/> over the given storage and task hub, warnings and worse logged; callers add their own settings.</summary>
     public static ProcessStartInfo StartInfo(string hostDll, int port, string connectionString, string hub)
     {
@@ -20,6 +23,7 @@ internal static class BenchHost
         start.Environment["KamFlows__Storage__TaskHub"] = hub;
         start.Environment["KamFlows__Webhooks__Secrets__events"] = Secret;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["KamFlows__Api__Keys__0"] = ApiKey;
         return start;
     }
 
@@ -32,6 +36,17 @@ internal static class BenchHost
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp);
         request.Headers.TryAddWithoutValidation("webhook-signature", signature);
         return request;
+    }
+
+    /// <summary>GET /api/health with the run's key (older builds ignore the key).</summary>
+    public static async Task<System.Text.Json.JsonElement> HealthAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/health");
+        request.Headers.Add("X-Api-Key", ApiKey);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        using var health = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return health.RootElement.Clone();
     }
 
     public static async Task WaitForHostAsync(HttpClient http, Process host)
