@@ -60,6 +60,7 @@ public sealed class RecordedHistoryTests
     [Theory]
     [InlineData("SaleCycle-before-issue14.json")]
     [InlineData("ProposalFollowUp-before-issue14.json")]
+    [InlineData("AccountCare-before-issue14.json")]
     public void HistoryRecordedBeforeIssue14_ReplaysBecauseItsOptionsCarryNoDecisionRules_AndWouldNotUnderTheNewRules(string file)
     {
         var path = Path.Combine(Folder, file);

@@ -163,7 +163,9 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
 
                 var label = QuarterLabel(reviewed);
                 var deadline = ReviewDeadline(kam, start, options);
-                var due = RevenueReportedAt(state, reviewed) is { } reportedAt && ReminderAfter(kam, reportedAt, start) is var early && early < deadline ? early : deadline;
+                var due = !run.Options.Issue14Rules
+                    ? kam.OnOrAfter(start) // Instances started before issue 14 replay their first-business-day reviews.
+                    : RevenueReportedAt(state, reviewed) is { } reportedAt && ReminderAfter(kam, reportedAt, start) is var early && early < deadline ? early : deadline;
                 yield return new PlanItem
                 {
                     Id = Id(state.Key, NotificationKind.QuarterlyBusinessReview, label),
