@@ -18,8 +18,11 @@ public sealed class WorkflowsOptions
 {
     public const string Section = "KamFlows:Workflows";
 
-    /// <summary>The decision rules of this build: 2 = issue 14's (stall against the deal's pace, price floor before sending, complaints).</summary>
-    public const int CurrentDecisionRules = 2;
+    /// <summary>
+    /// The decision rules of this build: 2 = issue 14's (stall against the deal's pace, price floor before sending, complaints);
+    /// 3 = the seed rules of issue 14 item 7 (handover briefing, new-account cadence, cross-sell, meetings, delivery deadlines).
+    /// </summary>
+    public const int CurrentDecisionRules = 3;
 
     /// <summary>
     /// Which decision rules an execution follows: stamped by ReadWorkflowOptions (never configured), so it is recorded in
@@ -31,6 +34,10 @@ public sealed class WorkflowsOptions
     /// <summary>Whether this execution follows issue 14's rules.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool Issue14Rules => DecisionRules >= 2;
+
+    /// <summary>Whether this execution follows the seed rules of issue 14 item 7; older executions replay without them.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool SeedRules => DecisionRules >= 3;
 
     public TimingOptions Timing { get; set; } = new();
 
