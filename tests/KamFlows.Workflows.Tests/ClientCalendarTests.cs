@@ -44,6 +44,83 @@ public sealed class ClientCalendarTests
         Assert.Equal("2025-10-31T09:00:00+02:00", RecordingOutbox.Local(oneLeft));
     }
 
+    [Theory]
+    [InlineData(null, "2026-03-03T09:00:00+02:00")] // Only the KAM's (Finnish) calendar: Tuesday.
+    [InlineData("BG", "2026-03-04T09:00:00+02:00")] // Tuesday 3 March is Liberation Day in Bulgaria: the client had no business day until Wednesday.
+    public async Task ProposalCallToConfirmReceipt_BulgarianHolidayTheDayAfterSending_MovesTheCall(string? clientCountry, string expected)
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-02T10:00:00+02:00"), accounts: r =>
+        {
+            Acme(r);
+            r.Profiles[AccountId] = Profile() with { Country = clientCountry };
+        });
+        await host.SendAsync(Ev.ProposalSent("P-1", "2026-03-02T10:00:00+02:00", 125_000m, "2026-04-30"));
+        await host.AdvanceToAsync(At("2026-03-04T12:00:00+02:00"));
+
+        var call = host.Outbox.One(NotificationKind.ProposalCallToConfirmReceipt);
+        Assert.Equal(KamEmail, call.Recipient.Email);
+        Assert.Equal(expected, RecordingOutbox.Local(call));
+    }
+
+    [Fact]
+    public async Task ProposalCallToConfirmReceipt_ClientsBusinessDayIsTheKamsHoliday_CallOnTheNextDayBothWork()
+    {
+        // Sent Wednesday 13 May 2026. Thursday 14 May is Ascension Day, a Finnish holiday but a Bulgarian working day: the client's
+        // business day after sending, yet the KAM cannot call on it: Friday 15 May, a business day for both.
+        await using var host = await WorkflowHost.StartAsync(At("2026-05-13T10:00:00+03:00"), accounts: r =>
+        {
+            Acme(r);
+            r.Profiles[AccountId] = Profile() with { Country = "BG" };
+        });
+        await host.SendAsync(Ev.ProposalSent("P-1", "2026-05-13T10:00:00+03:00", 125_000m, "2026-06-30"));
+        await host.AdvanceToAsync(At("2026-05-15T12:00:00+03:00"));
+
+        Assert.Equal("2026-05-15T09:00:00+03:00", RecordingOutbox.Local(host.Outbox.One(NotificationKind.ProposalCallToConfirmReceipt)));
+    }
+
+    [Theory]
+    [InlineData(null, "2026-06-10T09:00:00+09:00")] // The KAM's calendar alone: the morning after the date, in Tokyo.
+    [InlineData("US", "2026-06-11T09:00:00+09:00")] // Valid through 9 June in New York: that day ends at 13:00 on 10 June in Tokyo.
+    public async Task ProposalExpired_ValidityIsTheClientsDate_TheKamHearsOnlyAfterTheClientsDayIsOver(string? clientCountry, string expected)
+    {
+        // A KAM in Tokyo (no Japanese holiday in these weeks) and an American client (New York time, the country's first zone).
+        await using var host = await WorkflowHost.StartAsync(At("2026-05-25T10:00:00+09:00"), accounts: r =>
+        {
+            Acme(r);
+            r.Profiles[AccountId] = Profile() with { Kam = Kam with { TimeZone = "Asia/Tokyo", Holidays = [] }, Country = clientCountry };
+        });
+        await host.SendAsync(Ev.ProposalSent("P-1", "2026-05-25T10:00:00+09:00", 125_000m, "2026-06-09"));
+        await host.SendAsync(Ev.Acknowledged("P-1", "2026-05-25T11:00:00+09:00"));
+        await host.AdvanceToAsync(At("2026-06-12T00:00:00+09:00"));
+
+        var expired = host.Outbox.One(NotificationKind.ProposalExpired);
+        Assert.Equal(expected, RecordingOutbox.Local(expired));
+        Assert.Equal("2026-06-09", expired.Fields["valid_until"].Date);
+        Assert.DoesNotContain(host.Upcoming.PlanOf("proposal:P-1"), a => a.Kind == nameof(NotificationKind.ProposalExpired)); // Sent once, not planned again.
+    }
+
+    [Theory]
+    [InlineData(null, "2026-02-13T09:00:00+02:00")] // The KAM's date of the meeting is Monday 16 February: the business day before is Friday.
+    [InlineData("NZ", "2026-02-16T09:00:00+02:00")] // The meeting is on the client's Tuesday 17 February: Monday morning, before it starts at 23:00.
+    public async Task ProposalMeetingPreparation_MeetingIsOnTheClientsDate(string? clientCountry, string expected)
+    {
+        // A video call at 10:00 in Auckland on Tuesday 17 February 2026 is 23:00 on Monday in Helsinki.
+        await using var host = await WorkflowHost.StartAsync(At("2026-02-09T10:00:00+02:00"), accounts: r =>
+        {
+            Acme(r);
+            r.Profiles[AccountId] = Profile() with { Country = clientCountry };
+        });
+        await host.SendAsync(Ev.ProposalSent("P-1", "2026-02-09T10:00:00+02:00", 125_000m, "2026-03-31"));
+        await host.SendAsync(Ev.Acknowledged("P-1", "2026-02-09T11:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingAgreed("P-1", "2026-02-10T10:00:00+02:00", "2026-02-17T10:00:00+13:00"));
+        await host.AdvanceToAsync(At("2026-02-18T00:00:00+02:00"));
+
+        var preparation = host.Outbox.One(NotificationKind.ProposalMeetingPreparation);
+        Assert.Equal(KamEmail, preparation.Recipient.Email);
+        Assert.Equal(expected, RecordingOutbox.Local(preparation));
+        Assert.Equal(At("2026-02-16T23:00:00+02:00"), preparation.Fields["meeting_at"].Instant);
+    }
+
     [Fact]
     public async Task ReferenceLetterRequestToClient_BulgarianContact_InBulgarianAndSofiaTime()
     {

@@ -92,6 +92,56 @@ public sealed class RecipientCalendar
     public DateTimeOffset BusinessDaysBefore(LocalDate date, int days, RecipientCalendar? client) =>
         client is null ? BusinessDaysBefore(date, days) : OnOrBefore(client.Calendar.BusinessDaysBefore(date, days));
 
+    /// <summary>
+    /// A task towards the client <paramref name="days"/> business days after <paramref name="time"/> (a call to confirm
+    /// receipt): the client's business days are counted from the client's date of <paramref name="time"/> (the time they
+    /// had to answer), and the task comes at this person's reminder time on the first date from then that is a business
+    /// day for both (the KAM makes the call, the client takes it), never before <paramref name="time"/>. Without a client
+    /// calendar, this person's own business days.
+    /// </summary>
+    public DateTimeOffset BusinessDaysAfter(DateTimeOffset time, int days, RecipientCalendar? client)
+    {
+        if (client is null)
+        {
+            return BusinessDaysAfter(time, days);
+        }
+
+        var date = client.Calendar.AddBusinessDays(client.DateOf(time), days);
+        for (var tried = 0; tried < 366; tried++, date = date.PlusDays(1))
+        {
+            if (IsBusinessDay(date) && client.IsBusinessDay(date) && At(date) > time)
+            {
+                return At(date);
+            }
+        }
+
+        return OnOrAfter(date); // No shared business day within a year (calendars that never meet): this person's next one.
+    }
+
+    /// <summary>
+    /// This person's first reminder time at or after the end of <paramref name="date"/> in the client's zone (a proposal's
+    /// validity date is the client's date: it has not expired before their day is over); without a client calendar, the
+    /// reminder time of this person's first business day after <paramref name="date"/>.
+    /// </summary>
+    public DateTimeOffset AfterEndOf(LocalDate date, RecipientCalendar? client)
+    {
+        if (client is null)
+        {
+            return OnOrAfter(date.PlusDays(1));
+        }
+
+        var end = client.Calendar.Zone.AtStartOfDay(date.PlusDays(1)).ToDateTimeOffset();
+        var day = DateOf(end);
+        var notice = OnOrAfter(day);
+        while (notice < end)
+        {
+            day = day.PlusDays(1);
+            notice = OnOrAfter(day);
+        }
+
+        return notice;
+    }
+
     /// <summary>The local date of <paramref name="time"/> in this person's zone.</summary>
     public LocalDate DateOf(DateTimeOffset time) => Instant.FromDateTimeOffset(time).InZone(Calendar.Zone).Date;
 

@@ -1,6 +1,8 @@
 // Commercial proposal follow-up (DOMAIN.md "Commercial proposals", seed 001): send → no acknowledgement after one
 // business day → call task; acknowledged → ask next steps and urgency, remind until a meeting is agreed; prepare the
-// meeting; remind 7 and 1 business days before validity ends; expire on the date. Price floor (seed 000) before the
+// meeting; remind 7 and 1 business days before validity ends; expire on the date. Client deadlines are in the client's
+// calendar (seed rules): the call after the client's business day on a day both work, validity and the meeting on the
+// client's dates. Price floor (seed 000) before the
 // client sees the price: a drafted price under the floor is the head's approval task; a proposal sent under the floor
 // without that approval alerts the KAM at once, and the head only if the KAM's task stays open. Accepted, rejected,
 // expired, or its deal won or lost (the sale cycle sends that event here) end it; a new version restarts it.
@@ -252,14 +254,15 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         var validUntil = state.ValidUntil.ToLocalDate();
         var fields = Fields(state, run);
 
-        var expiresNotice = kam.OnOrAfter(validUntil.PlusDays(1));
+        var client = run.Options.SeedRules ? run.Client : null; // Executions recorded before the seed rules: the KAM's calendar, as then.
+        var expiresNotice = kam.AfterEndOf(validUntil, client); // The validity date is the client's: expired once their day is over.
         if (state.AcknowledgedAt is null)
         {
             yield return new PlanItem
             {
                 Id = Id(state.Key, NotificationKind.ProposalCallToConfirmReceipt, v, Call),
                 Kind = NotificationKind.ProposalCallToConfirmReceipt,
-                DueAt = kam.BusinessDaysAfter(sent, options.CallAfterBusinessDays),
+                DueAt = kam.BusinessDaysAfter(sent, options.CallAfterBusinessDays, client), // The client's business days, on a day both work.
                 Title = $"Call {profile.Name} to confirm receipt of proposal {id} {v}",
                 IsTask = true,
                 Fields = fields,
@@ -301,13 +304,13 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
 
         if (state.MeetingAt is { } meeting && meeting > sent)
         {
-            var meetingDate = kam.DateOf(meeting);
+            var meetingDate = (client ?? kam).DateOf(meeting); // The meeting is held on the client's date.
             var due = options.MeetingPreparationBusinessDaysBefore == 0
                 ? kam.OnOrBefore(meetingDate)
                 : kam.BusinessDaysBefore(meetingDate, options.MeetingPreparationBusinessDaysBefore);
-            if (due >= meeting)
+            while (due >= meeting)
             {
-                due = kam.OnOrBefore(meetingDate.PlusDays(-1));
+                due = kam.OnOrBefore(kam.DateOf(due).PlusDays(-1)); // The client's date may be the KAM's next day: still before the meeting.
             }
 
             var untilMeeting = meeting - due;

@@ -169,7 +169,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
 
         var suggested = agreed is null && state.NextStep is { } open && state.NextStepDue is null
             ? open
-            : options.StageNextStepsOrDefault.GetValueOrDefault(state.Stage) ?? "Agree the next meeting with the decision maker";
+            : options.StageNextStepsOrDefault.GetValueOrDefault(state.Stage) ?? SaleCycleOptions.GenericNextStep;
         var cadenceDue = kam.OnOrAfter(cadenceDate);
         yield return NextStep(state, kam, fields, "cadence-" + since, cadenceDue, suggested, kam.DateOf(cadenceDue), stageDate, run);
 
@@ -179,7 +179,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
         var onTrackUntil = issue14 && agreed is { } step && step > progressDate ? step : progressDate;
         var stalledDate = onTrackUntil.PlusDays(threshold);
         var stallId = Id(state.Key, NotificationKind.DealStalled, since);
-        var lastMeetingOn = state.LastMeetingAt is { } lm ? Date(kam.DateOf(lm)) : TemplateValue.OfUnknown(TemplateValueKind.Date); // No meeting held: none is claimed.
+        var progressFacts = ProgressFacts(state, kam);
         var stalledDue = kam.OnOrAfter(stalledDate);
         yield return new PlanItem
         {
@@ -188,8 +188,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
             DueAt = stalledDue,
             Title = $"Deal {state.Name} stalled: no stage change or meeting since {Iso(progressDate)}",
             Fields = fields.With(
-                ("days_without_progress", Number(Period.DaysBetween(progressDate, kam.DateOf(stalledDue)))),
-                ("last_meeting_on", lastMeetingOn)),
+                [("days_without_progress", Number(Period.DaysBetween(progressDate, kam.DateOf(stalledDue)))), .. progressFacts]),
         };
 
         // The head hears of it only when the KAM's alert went unanswered: no progress since (a meeting or a stage change
@@ -205,9 +204,26 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
                 Audience = RecipientRole.Head,
                 DueAt = escalationDue,
                 Title = $"Deal {state.Name} still stalled since {Iso(progressDate)}",
-                Fields = fields.With(("days_without_progress", Number(Period.DaysBetween(progressDate, run.Head.DateOf(escalationDue))))),
+                Fields = fields.With([("days_without_progress", Number(Period.DaysBetween(progressDate, run.Head.DateOf(escalationDue)))), .. progressFacts]),
             };
         }
+    }
+
+    /// <summary>
+    /// What the stall texts may claim, each only when it is true: the last meeting's date (unknown when none was logged),
+    /// the date of the last stage change (unknown when the deal is still in the stage it was registered with) and the date
+    /// the deal was registered (unknown for deals registered before it was kept).
+    /// </summary>
+    internal static (string Key, TemplateValue Value)[] ProgressFacts(SaleCycleState state, RecipientCalendar kam)
+    {
+        var unknown = TemplateValue.OfUnknown(TemplateValueKind.Date);
+        var stageChanged = state.OpenedAt is not { } opened || state.StageEnteredAt != opened;
+        return
+        [
+            ("last_meeting_on", state.LastMeetingAt is { } met ? Date(kam.DateOf(met)) : unknown),
+            ("stage_since", stageChanged ? Date(kam.DateOf(state.StageEnteredAt)) : unknown),
+            ("registered_on", state.OpenedAt is { } registered ? Date(kam.DateOf(registered)) : unknown),
+        ];
     }
 
     /// <summary>
@@ -247,6 +263,7 @@ public sealed class SaleCycle : KamWorkflow<SaleCycleState>
             SkipWhenLateAfter = run.ReminderGrace,
             Fields = fields.With(
                 ("next_step", Text(step)),
+                ("next_step_code", Text(SaleCycleOptions.BuiltInNextStepCode(step) ?? string.Empty)), // Built-in texts are translated by code.
                 ("due_on", Date(dueOn)),
                 ("days_in_stage", Number(Math.Max(0, Period.DaysBetween(stageDate, kam.DateOf(due)))))),
         };

@@ -15,6 +15,20 @@ public sealed class SaleCycleOptions
         ["decision"] = "Agree the decision date, the signatories and the contract path",
     };
 
+    /// <summary>The next meaningful step when the stage has none configured (code <see cref="GenericNextStepCode"/>).</summary>
+    public const string GenericNextStep = "Agree the next meeting with the decision maker";
+
+    /// <summary>The code of <see cref="GenericNextStep"/> in the templates' <c>next_step</c> terms.</summary>
+    public const string GenericNextStepCode = "next_meeting";
+
+    /// <summary>
+    /// The code the templates translate (term group <c>next_step</c>) when <paramref name="step"/> is one of the built-in
+    /// texts (a stage's wire name, or <see cref="GenericNextStepCode"/>); null for a configured or agreed text, which is
+    /// sent as written.
+    /// </summary>
+    public static string? BuiltInNextStepCode(string step) =>
+        step == GenericNextStep ? GenericNextStepCode : DefaultStageNextSteps.FirstOrDefault(d => d.Value == step).Key;
+
     /// <summary>No stage change or meeting for this many days: the deal is stalled and the KAM is alerted.</summary>
     public int StallDays { get; set; } = 45;
 
@@ -39,7 +53,10 @@ public sealed class SaleCycleOptions
     /// <summary>A next step agreed at a meeting is reminded this many business days before its due date.</summary>
     public int NextStepReminderBusinessDaysBefore { get; set; } = 1;
 
-    /// <summary>Suggested next steps per stage (default <see cref="DefaultStageNextSteps"/>).</summary>
+    /// <summary>
+    /// Suggested next steps per stage (default <see cref="DefaultStageNextSteps"/>, translated in every language); configured
+    /// texts are sent as written, in whatever language they are configured.
+    /// </summary>
     public Dictionary<string, string>? StageNextSteps { get; set; }
 
     [JsonIgnore]

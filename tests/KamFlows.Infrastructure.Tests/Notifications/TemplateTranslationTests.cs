@@ -96,6 +96,7 @@ public sealed partial class TemplateTranslationTests
         codes.AddRange(new[] { "won", "lost", "cancelled" }.Select(c => ("tender_outcome", c)));
         codes.AddRange(new[] { "map_dmu", "key_success_factors", "shape_requirements", "references_ready", "bid_no_bid", "proposal_team", "draft_review", "final_approval", "submission" }.Select(c => ("milestone", c)));
         codes.AddRange(new[] { "proposal_sent", "receipt_confirmed", "meeting_agreed", "meeting_held", "accepted", "rejected", "expired" }.Select(c => ("interaction", c)));
+        codes.AddRange(KamFlows.Workflows.SaleCycles.SaleCycleOptions.DefaultStageNextSteps.Keys.Append(KamFlows.Workflows.SaleCycles.SaleCycleOptions.GenericNextStepCode).Select(c => ("next_step", c)));
 
         var missing = LocaleFormat.Languages
             .SelectMany(l => codes.Where(c => EmailTestKit.Templates.Terms.TermOr(l, c.Group, c.Code, "\0") == "\0" || (l != "en" && EmailTestKit.Templates.Terms.TermOr(l, c.Group, c.Code, "\0") == EmailTestKit.Templates.Terms.TermOr("en", c.Group, c.Code, "\0") && c.Group != "tender_outcome" && !Allowed.Contains(c.Code)))
