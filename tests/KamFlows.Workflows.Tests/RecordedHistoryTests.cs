@@ -80,6 +80,30 @@ public sealed class RecordedHistoryTests
         }
     }
 
+    /// <summary>
+    /// The client's calendar for a proposal's call, expiry and meeting preparation is a decision-rules-3 change: an execution
+    /// recorded under rules 2 for a Bulgarian client (its call task on Tuesday 3 March, Bulgaria's Liberation Day) replays
+    /// with the KAM's calendar, and the same history stamped with rules 3 does not (the call would be Wednesday's).
+    /// </summary>
+    [Fact]
+    public void ProposalRecordedUnderRules2_BulgarianClient_ReplaysWithTheKamsCalendar_AndWouldNotUnderRules3()
+    {
+        var path = Path.Combine(Folder, "ProposalFollowUp-bulgarian-client-rules2.json");
+        Assert.True(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(path)).IsDeterministic);
+
+        var stamped = Path.Combine(Path.GetTempPath(), $"stamped-{Guid.NewGuid():N}.json");
+        File.WriteAllText(stamped, File.ReadAllText(path).Replace("{\\\"DecisionRules\\\":2,", "{\\\"DecisionRules\\\":3,", StringComparison.Ordinal));
+        try
+        {
+            Assert.NotEqual(File.ReadAllText(path), File.ReadAllText(stamped));
+            Assert.False(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(stamped)).IsDeterministic);
+        }
+        finally
+        {
+            File.Delete(stamped);
+        }
+    }
+
     /// <summary>A careless edit: reads the profile before the options.</summary>
     public sealed class ProfileFirst : TaskOrchestrator<string, string>
     {
