@@ -3,6 +3,7 @@ using KamFlows.Infrastructure.Notifications.Invites;
 using KamFlows.Infrastructure.Notifications.Outbox;
 using KamFlows.Infrastructure.Notifications.Senders;
 using KamFlows.Infrastructure.Notifications.Templates;
+using KamFlows.Workflows.Notifications;
 
 namespace KamFlows.Infrastructure.Notifications;
 
@@ -28,13 +29,35 @@ public sealed class NotificationRenderer
         _options = options;
     }
 
+    /// <summary>
+    /// A row stored by an earlier build lacks the fields its kind gained since (enqueueing checks the current ones): they
+    /// read as unknown, so the message still renders, claiming nothing it did not carry.
+    /// </summary>
+    private static IReadOnlyDictionary<string, TemplateValue> WithFieldsAddedSinceStored(NotificationRequest request)
+    {
+        var missing = NotificationCatalog.MissingFields(request);
+        if (missing.Count == 0)
+        {
+            return request.Fields;
+        }
+
+        var sample = NotificationCatalog.For(request.Kind).SampleFields;
+        var fields = new Dictionary<string, TemplateValue>(request.Fields, StringComparer.Ordinal);
+        foreach (var name in missing)
+        {
+            fields[name] = TemplateValue.OfUnknown(sample[name].Kind);
+        }
+
+        return fields;
+    }
+
     public EmailMessage Render(OutboxMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var r = message.Request;
         var format = new LocaleFormat(r.Recipient.Locale, r.Recipient.TimeZone);
         var unsubscribe = message.IsEssential ? null : _unsubscribe.UrlFor(r.Recipient.Email);
-        var rendered = _templates.Render(r.Kind, r.Fields, format, unsubscribe);
+        var rendered = _templates.Render(r.Kind, WithFieldsAddedSinceStored(r), format, unsubscribe);
         var attachments = r.Invite is { } invite
             ? new[] { new EmailAttachment(CalendarInviteWriter.FileName, CalendarInviteWriter.ContentType(invite), _invites.WriteBytes(invite, Organizer, r.Recipient.Email, r.Recipient.Name)) }
             : [];

@@ -129,3 +129,31 @@ public sealed partial class SaleCycleTextTests
     [GeneratedRegex(@"\b[A-Za-z]{3,}\b")]
     private static partial Regex LatinWord();
 }
+
+/// <summary>Rows stored before the sale cycle's texts gained their facts still send, claiming nothing they did not carry.</summary>
+public sealed class StoredBeforeUpgradeTests
+{
+    [Fact]
+    public async Task DealStalledAndNextStep_StoredWithoutTheNewFields_RenderWithoutClaimingThem()
+    {
+        var kit = await EmailTestKit.CreateAsync(EmailTestKit.InHelsinki(2026, 3, 24, 8));
+        var stalledFields = NotificationCatalog.For(NotificationKind.DealStalled).SampleFields
+            .Where(f => f.Key is not ("stage_since" or "registered_on")).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        stalledFields["last_meeting_on"] = TemplateValue.OfUnknown(TemplateValueKind.Date);
+        var stepFields = NotificationCatalog.For(NotificationKind.SaleCycleNextStep).SampleFields
+            .Where(f => f.Key != "next_step_code").ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        var english = new NotificationRecipient("anna.virtanen@supplier.example", "Anna Virtanen", "en", EmailTestKit.Helsinki, RecipientRole.Kam);
+
+        // As an earlier build stored them: straight into the outbox table (today's enqueue would refuse the missing fields).
+        Assert.True(await kit.Store.InsertAsync(EmailTestKit.Request(NotificationKind.DealStalled, "o9|stalled", EmailTestKit.InHelsinki(2026, 3, 24, 9), english, stalledFields), default));
+        Assert.True(await kit.Store.InsertAsync(EmailTestKit.Request(NotificationKind.SaleCycleNextStep, "o9|step", EmailTestKit.InHelsinki(2026, 3, 24, 9), english, stepFields), default));
+        await Assert.ThrowsAsync<ArgumentException>(() => kit.Outbox.EnqueueAsync(EmailTestKit.Request(NotificationKind.DealStalled, "o9|stalled-2", EmailTestKit.InHelsinki(2026, 3, 24, 9), english, stalledFields), default));
+
+        var stalled = kit.Renderer.Render((await kit.Store.GetAsync("o9|stalled", default))!);
+        Assert.Contains("stage \"evaluation of options\", no meeting held yet.", stalled.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("since", stalled.Text, StringComparison.Ordinal);
+
+        var step = kit.Renderer.Render((await kit.Store.GetAsync("o9|step", default))!);
+        Assert.Contains("Pilot proposal to the technical team", step.Text, StringComparison.Ordinal); // The text it was stored with.
+    }
+}
