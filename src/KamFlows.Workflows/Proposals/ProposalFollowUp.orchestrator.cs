@@ -1,11 +1,11 @@
 // Commercial proposal follow-up (DOMAIN.md "Commercial proposals", seed 001): send → no acknowledgement after one
 // business day → call task; acknowledged → ask next steps and urgency, remind until a meeting is agreed; prepare the
 // meeting; remind 7 and 1 business days before validity ends; expire on the date. Client deadlines are in the client's
-// calendar (seed rules): the call after the client's business day on a day both work, validity and the meeting on the
-// client's dates. Price floor (seed 000) before the
-// client sees the price: a drafted price under the floor is the head's approval task; a proposal sent under the floor
-// without that approval alerts the KAM at once, and the head only if the KAM's task stays open. Accepted, rejected,
-// expired, or its deal won or lost (the sale cycle sends that event here) end it; a new version restarts it.
+// calendar (decision rules 3): the call after the client's business day, on a day both work; validity and the meeting
+// on the client's dates. Price floor (seed 000) before the client sees the price: a drafted price under the floor is
+// the head's approval task; a proposal sent under the floor without that approval alerts the KAM at once, and the head
+// only if the KAM's task stays open. Accepted, rejected, expired, or its deal won or lost (the sale cycle sends that
+// event here) end it; a new version restarts it.
 using KamFlows.Domain.Accounts;
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
