@@ -80,6 +80,26 @@ public sealed class RecordedHistoryTests
         }
     }
 
+    [Fact]
+    public void DeliveryDeadlineHistory_RecordedWithTheSeedRules_WouldNotReplayUnderRules2_SoTheWatchIsGated()
+    {
+        var path = Path.Combine(Folder, "ReferenceLetter-deadline.json");
+        Assert.True(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(path)).IsDeterministic);
+
+        // The same history as if its execution had read rules 2: the deadline is not watched, so its recorded steps no longer match.
+        var stamped = Path.Combine(Path.GetTempPath(), $"stamped-{Guid.NewGuid():N}.json");
+        File.WriteAllText(stamped, File.ReadAllText(path).Replace("\\\"DecisionRules\\\":3", "\\\"DecisionRules\\\":2", StringComparison.Ordinal));
+        try
+        {
+            Assert.NotEqual(File.ReadAllText(path), File.ReadAllText(stamped));
+            Assert.False(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(stamped)).IsDeterministic);
+        }
+        finally
+        {
+            File.Delete(stamped);
+        }
+    }
+
     /// <summary>A careless edit: reads the profile before the options.</summary>
     public sealed class ProfileFirst : TaskOrchestrator<string, string>
     {
@@ -155,6 +175,16 @@ public sealed class RecordedHistoryTests
                 await host.AdvanceToAsync(At("2026-05-25T10:00:00+03:00"));
                 await host.SendAsync(Ev.ReferenceReceived("2026-05-25T10:00:00+03:00", "letter", "D-5"));
                 await host.AdvanceToAsync(At("2026-05-27T00:00:00+03:00"));
+            });
+
+        await Record("ReferenceLetter-deadline", "delivery:D-7", "Delivery team's deadline (decision rules 3): scheduled, check 5 business days before, deadline moved (KAM told), check 1 day before, overdue task, head told, completed late (no reference ask).",
+            At("2026-04-27T10:00:00+03:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.DeliveryScheduled("D-7", "2026-04-27T10:00:00+03:00", "2026-05-20"));
+                await host.AdvanceToAsync(At("2026-05-13T10:00:00+03:00"));
+                await host.SendAsync(Ev.DeliveryScheduled("D-7", "2026-05-13T10:00:00+03:00", "2026-05-27"));
+                await host.AdvanceToAsync(At("2026-06-03T10:00:00+03:00"));
+                await host.SendAsync(Ev.DeliveryCompleted("D-7", "2026-06-03T10:00:00+03:00"));
             });
 
         await Record("ComplaintHandling", "complaint:CP-1", "Opened after hours (task next morning), a reminder, overdue to the head, resolved, follow-up, closed.",
