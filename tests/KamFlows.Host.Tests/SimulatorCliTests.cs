@@ -104,6 +104,24 @@ public sealed class SimulatorCliTests
     }
 
     [Fact]
+    public async Task Simulate_DeliveryDeadlineMovesAndIsMissed_ChecksMoveOverdueHead_NoReferenceAskForALateDelivery()
+    {
+        var all = await NotificationsAsync("delivery-deadline-moves.json");
+
+        Assert.Equal(
+        [
+            "2026-05-12 09:00 Tue +03:00 KAM DeliveryDeadlineApproaching", // 5 business days before 20 May: Ascension Day (14 May) skipped.
+            "2026-05-13 11:00 Wed +03:00 KAM DeliveryDeadlineMoved",       // Moved to 27 May: told at once (working hours); the 5-day check is not repeated.
+            "2026-05-26 09:00 Tue +03:00 KAM DeliveryDeadlineApproaching", // 1 business day before the new date.
+            "2026-05-28 09:00 Thu +03:00 KAM DeliveryOverdue",             // Not completed by 27 May: the KAM's task the morning after.
+            "2026-06-02 09:00 Tue +03:00 head TaskOverdueEscalation",      // Still not completed three business days later: the head.
+        ], all.Select(Row));
+        Assert.Equal(["delivery:D-40"], all.Select(n => n.GetProperty("sourceKey").GetString()).Distinct());
+        // Completed on 3 June with on_time true from the CRM: late against the deadline, so no reference letter is asked for.
+        Assert.DoesNotContain(all, n => n.GetProperty("kind").GetString()!.StartsWith("Reference", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Simulate_RussianBulgarianClient_ExactOutput_ClientCalendarLanguageAndHolidays()
     {
         var (code, output, err) = await RunAsync("simulate", Sample("russian-bulgarian-client.json"));
@@ -236,6 +254,7 @@ public sealed class LowMemorySimulationTests
     [InlineData("sale-cycle-three-years.json")]
     [InlineData("complaint-invoice-while-reference-due.json")]
     [InlineData("russian-bulgarian-client.json")]
+    [InlineData("delivery-deadline-moves.json")]
     public async Task LowMemoryMode_SendsExactlyTheSameNotifications(string sample)
     {
         var scenario = KamFlows.Workflows.Simulation.Scenario.Load(Path.Combine(KamFlows.DevStorage.RepositoryRoot.Find(), "samples", sample));

@@ -37,6 +37,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public DurableTaskClient Workflows => Services.GetRequiredService<DurableTaskClient>();
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The deadline of delivery D-2 of A-2, scheduled and not completed yet.</summary>
+    public DateOnly DeliveryDueOn { get; private set; }
+
     /// <summary>Screenshots of every page land here (the test output folder), for the run's artifacts.</summary>
     public static string ScreenshotFolder { get; } = Path.Combine(AppContext.BaseDirectory, "screenshots");
 
@@ -132,6 +135,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
             {"account_id":"A-1","tender_id":"T-1","title":"Steel supply 2027-2029","tender_date":"{{today.AddDays(200):yyyy-MM-dd}}"}
             """));
         events.Add(Envelope("kam.delivery.completed", now.AddDays(-3), """{"account_id":"A-2","delivery_id":"D-1","on_time":true,"expectations_met":true}"""));
+        DeliveryDueOn = today.AddDays(40);
+        events.Add(Envelope("kam.delivery.scheduled", now, $$"""{"account_id":"A-2","delivery_id":"D-2","due_on":"{{DeliveryDueOn:yyyy-MM-dd}}"}"""));
 
         foreach (var body in events)
         {

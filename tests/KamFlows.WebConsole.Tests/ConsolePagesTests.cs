@@ -150,6 +150,22 @@ public sealed class ConsolePagesTests(ConsoleFixture console)
     }
 
     [Fact]
+    public async Task Account_ScheduledDeliveryNotCompleted_ShowsItsDeadline_NotAsLate()
+    {
+        var head = await console.SignInAsync(ConsoleFixture.Hanna, "head");
+        await head.GotoAsync("/console/accounts/A-2");
+
+        var due = new NodaTime.LocalDate(console.DeliveryDueOn.Year, console.DeliveryDueOn.Month, console.DeliveryDueOn.Day)
+            .ToString("d MMM uuuu", System.Globalization.CultureInfo.GetCultureInfo("en-GB"));
+        // The deliveries table's row (what fires next and the timeline mention D-2 too, further along their rows).
+        var row = head.Locator("tr").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + Strings.Get("en", "delivery") + " D-2") });
+        await Expect(row).ToContainTextAsync(Strings.Get("en", "delivery_due_on").Replace("{0}", due, StringComparison.Ordinal));
+        await Expect(row.Locator("td.ok")).ToHaveTextAsync(Strings.Get("en", "open"));
+        await Expect(row).Not.ToContainTextAsync(Strings.Get("en", "expectations_not_met")); // Not done yet: nothing to judge.
+        await head.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Workflows_FilteredByStatusAndWorkflow_ListOnlyThoseInstances()
     {
         var op = await console.SignInAsync(ConsoleFixture.Operator, "operator");

@@ -86,13 +86,22 @@ public sealed class RecordedHistoryTests
     /// with the KAM's calendar, and the same history stamped with rules 3 does not (the call would be Wednesday's).
     /// </summary>
     [Fact]
-    public void ProposalRecordedUnderRules2_BulgarianClient_ReplaysWithTheKamsCalendar_AndWouldNotUnderRules3()
+    public void ProposalRecordedUnderRules2_BulgarianClient_ReplaysWithTheKamsCalendar_AndWouldNotUnderRules3() =>
+        AssertReplays_ButNotWhenStamped("ProposalFollowUp-bulgarian-client-rules2.json", "{\\\"DecisionRules\\\":2,", "{\\\"DecisionRules\\\":3,");
+
+    /// <summary>The same history as if its execution had read rules 2: the deadline is not watched, so its recorded steps no longer match.</summary>
+    [Fact]
+    public void DeliveryDeadlineHistory_RecordedWithTheSeedRules_WouldNotReplayUnderRules2_SoTheWatchIsGated() =>
+        AssertReplays_ButNotWhenStamped("ReferenceLetter-deadline.json", "\\\"DecisionRules\\\":3", "\\\"DecisionRules\\\":2");
+
+    /// <summary>The recorded history replays, and the same history with its decision rules restamped does not: the change is gated.</summary>
+    private static void AssertReplays_ButNotWhenStamped(string file, string recordedRules, string otherRules)
     {
-        var path = Path.Combine(Folder, "ProposalFollowUp-bulgarian-client-rules2.json");
+        var path = Path.Combine(Folder, file);
         Assert.True(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(path)).IsDeterministic);
 
         var stamped = Path.Combine(Path.GetTempPath(), $"stamped-{Guid.NewGuid():N}.json");
-        File.WriteAllText(stamped, File.ReadAllText(path).Replace("{\\\"DecisionRules\\\":2,", "{\\\"DecisionRules\\\":3,", StringComparison.Ordinal));
+        File.WriteAllText(stamped, File.ReadAllText(path).Replace(recordedRules, otherRules, StringComparison.Ordinal));
         try
         {
             Assert.NotEqual(File.ReadAllText(path), File.ReadAllText(stamped));
@@ -179,6 +188,16 @@ public sealed class RecordedHistoryTests
                 await host.AdvanceToAsync(At("2026-05-25T10:00:00+03:00"));
                 await host.SendAsync(Ev.ReferenceReceived("2026-05-25T10:00:00+03:00", "letter", "D-5"));
                 await host.AdvanceToAsync(At("2026-05-27T00:00:00+03:00"));
+            });
+
+        await Record("ReferenceLetter-deadline", "delivery:D-7", "Delivery team's deadline (decision rules 3): scheduled, check 5 business days before, deadline moved (KAM told), check 1 day before, overdue task, head told, completed late (no reference ask).",
+            At("2026-04-27T10:00:00+03:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.DeliveryScheduled("D-7", "2026-04-27T10:00:00+03:00", "2026-05-20"));
+                await host.AdvanceToAsync(At("2026-05-13T10:00:00+03:00"));
+                await host.SendAsync(Ev.DeliveryScheduled("D-7", "2026-05-13T10:00:00+03:00", "2026-05-27"));
+                await host.AdvanceToAsync(At("2026-06-03T10:00:00+03:00"));
+                await host.SendAsync(Ev.DeliveryCompleted("D-7", "2026-06-03T10:00:00+03:00"));
             });
 
         await Record("ComplaintHandling", "complaint:CP-1", "Opened after hours (task next morning), a reminder, overdue to the head, resolved, follow-up, closed.",

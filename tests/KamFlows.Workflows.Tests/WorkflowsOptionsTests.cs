@@ -50,6 +50,35 @@ public sealed class WorkflowsOptionsTests
             o.Validate());
     }
 
+    [Fact]
+    public void DeliveriesOptions_DefaultsFromTheTask_BoundFromConfiguration_AndBadValuesNamedByKeyAtStartUp()
+    {
+        var o = new WorkflowsOptions();
+        Assert.Equal([5, 1], o.Deliveries.CheckBusinessDaysBeforeOrDefault);
+        Assert.Equal(3, o.Deliveries.EscalateAfterBusinessDays);
+
+        var bound = Services(new()
+        {
+            ["KamFlows:Workflows:Deliveries:CheckBusinessDaysBefore:0"] = "3",
+            ["KamFlows:Workflows:Deliveries:EscalateAfterBusinessDays"] = "2",
+        }).GetRequiredService<IOptions<WorkflowsOptions>>().Value;
+        Assert.Equal([3], bound.Deliveries.CheckBusinessDaysBeforeOrDefault); // Replaces the default list, not appended to it.
+        Assert.Equal(2, bound.Deliveries.EscalateAfterBusinessDays);
+
+        var error = Assert.Throws<OptionsValidationException>(() => Services(new()
+        {
+            ["KamFlows:Workflows:Deliveries:CheckBusinessDaysBefore:0"] = "5",
+            ["KamFlows:Workflows:Deliveries:CheckBusinessDaysBefore:1"] = "0",
+            ["KamFlows:Workflows:Deliveries:EscalateAfterBusinessDays"] = "0",
+        }).GetRequiredService<IOptions<WorkflowsOptions>>().Value);
+        Assert.Equal(
+            [
+                "KamFlows:Workflows:Deliveries:CheckBusinessDaysBefore:1 must be at least 1 (got 0).",
+                "KamFlows:Workflows:Deliveries:EscalateAfterBusinessDays must be at least 1 (got 0).",
+            ],
+            error.Failures);
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

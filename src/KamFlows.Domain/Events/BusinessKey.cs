@@ -67,6 +67,7 @@ public sealed record BusinessKey
     /// <item>tender.announced (starts), tender.date_changed, tender.result → tender, its opportunity when given, account</item>
     /// <item>contract.signed → account (renewals), its opportunity, proposal and tender when given</item>
     /// <item>delivery.completed (starts) → delivery, account</item>
+    /// <item>delivery.scheduled → delivery (started when absent: its deadline is watched; a finished delivery is not started again), account</item>
     /// <item>proposal.drafted (starts) → proposal, its opportunity and tender when given, account; proposal.price_approved/declined → proposal, account</item>
     /// <item>complaint.opened (starts), complaint.resolved, complaint.closed → complaint, account, and the delivery when given (its reference request waits)</item>
     /// <item>reference.received → the delivery when given, account</item>
@@ -178,6 +179,9 @@ public sealed record BusinessKey
                 break;
             case ReferenceReceived d:
                 Signal(WorkflowKind.Delivery, d.DeliveryId);
+                break;
+            case DeliveryScheduled d:
+                Signal(WorkflowKind.Delivery, d.DeliveryId); // A resend after the delivery's workflow ended must not watch a deadline again.
                 break;
             default:
                 throw new ArgumentException($"No routing for event data {data.GetType().Name}.", nameof(data));

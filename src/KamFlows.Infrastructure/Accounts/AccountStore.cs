@@ -255,6 +255,20 @@ public sealed class AccountStore
                     return true;
                 }).ConfigureAwait(false);
                 break;
+            case DeliveryScheduled d:
+                await Update(AccountRows.Key(AccountRows.Delivery, d.DeliveryId), row =>
+                {
+                    if (!EventMark.Advance(row, "Schedule", mark))
+                    {
+                        return false;
+                    }
+
+                    row["DueOn"] = JsonText.Format(d.DueOn);
+                    row["Description"] = d.Description;
+                    row["ScheduledContractId"] = d.ContractId;
+                    return true;
+                }).ConfigureAwait(false);
+                break;
             case ComplaintOpened d:
                 await Update(AccountRows.Key(AccountRows.Complaint, d.ComplaintId), row =>
                 {

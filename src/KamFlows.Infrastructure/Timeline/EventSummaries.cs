@@ -54,6 +54,7 @@ public static class EventSummaries
         ProposalPriceApproved d => ($"Price of proposal {d.ProposalId} v{d.Version} approved by the head", null),
         ProposalPriceDeclined d => ($"Price of proposal {d.ProposalId} v{d.Version} declined by the head", null),
         ComplaintClosed d => ($"Complaint {d.ComplaintId} closed", null),
+        DeliveryScheduled d => ($"Delivery {d.DeliveryId} due on {Date(d.DueOn)}", null),
         ReferenceReceived d => ($"Reference ({WireName.Of(d.Kind)}) received{(d.ReferredCompany is null ? string.Empty : " to " + d.ReferredCompany)}", d.ContactId),
         _ => (data.EventType, null),
     };

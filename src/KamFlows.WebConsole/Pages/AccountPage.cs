@@ -243,6 +243,14 @@ public static class AccountPage
         html.Add($"<table><tbody>");
         foreach (var d in deliveries)
         {
+            if (d.Time("CompletedAt") is null && d.Text("DueOn") is { } dueOn)
+            {
+                // Scheduled, not completed yet: its deadline, flagged once it has passed.
+                var overdue = LocalDatePatternParse(dueOn) is { } due && due < v.Today;
+                html.Add($"<tr><td>{v.T("delivery")} {d.Id}</td><td>{v.T("delivery_due_on", v.Date(dueOn))}</td><td class=\"{(overdue ? "warning" : "ok")}\">{(overdue ? v.T("late") : v.T("open"))}</td></tr>");
+                continue;
+            }
+
             html.Add($"<tr><td>{v.T("delivery")} {d.Id}</td><td>{v.Time(d.Time("CompletedAt"))}</td><td>{v.T(d.Flag("OnTime") == true ? "on_time" : "late")}, {v.T(d.Flag("ExpectationsMet") == true ? "expectations_met" : "expectations_not_met")}</td></tr>");
         }
 

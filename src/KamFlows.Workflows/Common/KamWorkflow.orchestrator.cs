@@ -49,6 +49,9 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     /// <summary>Whether a task fired earlier is still open (not done in the CRM yet).</summary>
     protected virtual bool IsTaskOpen(TState state, string id, FiredAction task, WorkflowRun run) => false;
 
+    /// <summary>This workflow's own escalation period (business days) for a task kind it always escalates; null: the Escalation options decide.</summary>
+    protected virtual int? EscalationBusinessDays(string taskKind, WorkflowRun run) => null;
+
     /// <summary>Called after an item fired (or was skipped), to record what it changes (e.g. the proposal expired).</summary>
     protected virtual void OnFired(TState state, PlanItem item, FiredAction fired, WorkflowRun run)
     {
@@ -527,7 +530,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
     }
 
     private IEnumerable<PlanItem> AllItems(TState state, WorkflowRun run) =>
-        Plan(state, run).Concat(TaskEscalation.Plan(state, run, (id, task) => IsTaskOpen(state, id, task, run)));
+        Plan(state, run).Concat(TaskEscalation.Plan(state, run, (id, task) => IsTaskOpen(state, id, task, run), kind => EscalationBusinessDays(kind, run)));
 
     private List<PlannedAction> Upcoming(TState state, WorkflowRun run) =>
         UpcomingPlan.From(state, run, AllItems(state, run).Where(item => !CatchUp.Holding(state, run.Now) || DueOf(state, item) >= run.Now), // Past-due items are being decided.

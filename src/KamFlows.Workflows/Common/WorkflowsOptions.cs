@@ -55,6 +55,8 @@ public sealed class WorkflowsOptions
 
     public ComplaintHandlingOptions ComplaintHandling { get; set; } = new();
 
+    public DeliveriesOptions Deliveries { get; set; } = new();
+
     /// <summary>Problems, each naming its configuration key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -67,6 +69,7 @@ public sealed class WorkflowsOptions
         ReferenceLetter.Validate(new OptionErrors(errors, Section + ":ReferenceLetter"));
         AccountCare.Validate(new OptionErrors(errors, Section + ":AccountCare"));
         ComplaintHandling.Validate(new OptionErrors(errors, Section + ":ComplaintHandling"));
+        Deliveries.Validate(new OptionErrors(errors, Section + ":Deliveries"));
         return errors;
     }
 }

@@ -10,7 +10,12 @@ namespace KamFlows.Workflows.Escalation;
 /// </summary>
 public static class TaskEscalation
 {
-    public static IEnumerable<PlanItem> Plan(WorkflowState state, WorkflowRun run, Func<string, FiredAction, bool> isOpen)
+    /// <summary>
+    /// The escalations of the state's open overdue tasks. <paramref name="ownPeriod"/> gives a workflow's own period
+    /// (business days) for a task kind it always escalates (a delivery overdue: <c>Deliveries:EscalateAfterBusinessDays</c>);
+    /// null for a kind the Escalation options decide.
+    /// </summary>
+    public static IEnumerable<PlanItem> Plan(WorkflowState state, WorkflowRun run, Func<string, FiredAction, bool> isOpen, Func<string, int?>? ownPeriod = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(run);
@@ -19,13 +24,15 @@ public static class TaskEscalation
         var kinds = options.EscalatedTasksOrDefault.Select(k => k.ToString()).ToHashSet(StringComparer.Ordinal);
         foreach (var (id, task) in state.Fired.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
-            if (!task.IsTask || task.Audience != RecipientRole.Kam || task.Kind is null || !kinds.Contains(task.Kind)
+            var period = task.Kind is null ? null : ownPeriod?.Invoke(task.Kind);
+            if (!task.IsTask || task.Audience != RecipientRole.Kam || task.Kind is null || (period is null && !kinds.Contains(task.Kind))
                 || !FiredOutcomes.Delivered(task.Outcome) || !isOpen(id, task))
             {
                 continue;
             }
 
-            var overdueAt = run.Kam.SameTimeBusinessDaysLater(task.At, options.OverdueBusinessDays);
+            var days = period ?? options.OverdueBusinessDays;
+            var overdueAt = run.Kam.SameTimeBusinessDaysLater(task.At, days);
             var occurrence = id.StartsWith(state.Key + "|", StringComparison.Ordinal) ? id[(state.Key.Length + 1)..] : id;
             yield return new PlanItem
             {
@@ -38,7 +45,7 @@ public static class TaskEscalation
                     ("task_kind", TemplateFields.Text(task.Kind)),
                     ("task_summary", TemplateFields.Text(task.Title)),
                     ("due_at", TemplateFields.Instant(run.Kam.ToLocal(task.At))),
-                    ("overdue_days", TemplateFields.Number(options.OverdueBusinessDays))),
+                    ("overdue_days", TemplateFields.Number(days))),
             };
         }
     }

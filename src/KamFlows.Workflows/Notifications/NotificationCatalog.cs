@@ -134,6 +134,15 @@ public static class NotificationCatalog
             new(NotificationKind.ReferralRequest, RecipientRole.Kam, false,
                 "In a personal conversation, ask the client to recommend colleagues and partners.",
                 Common(("delivery_id", T("D-5")), ("delivery_description", T("Fleet maintenance, phase 1")))),
+            new(NotificationKind.DeliveryDeadlineApproaching, RecipientRole.Kam, true,
+                "The delivery team's deadline nears (default 5 and 1 business days before): check with the team lead that it will be met.",
+                Delivery(("business_days_left", TemplateValue.OfNumber(5)))),
+            new(NotificationKind.DeliveryOverdue, RecipientRole.Kam, true,
+                "Task, the business morning after the deadline: the delivery is not reported complete; find out from the team when it will be.",
+                Delivery(("escalate_after_business_days", TemplateValue.OfNumber(3)))),
+            new(NotificationKind.DeliveryDeadlineMoved, RecipientRole.Kam, false,
+                "The delivery team's deadline moved (from and to); reminders follow the new date.",
+                Delivery(("previous_due_on", D(2026, 5, 13)))),
 
             new(NotificationKind.ContactBirthday, RecipientRole.Kam, false,
                 "A DMU member's birthday is coming.",
@@ -214,6 +223,10 @@ public static class NotificationCatalog
 
     private static Dictionary<string, TemplateValue> Complaint(params (string Key, TemplateValue Value)[] more) =>
         Common([("complaint_id", T("CP-1")), ("complaint_summary", T("Two units report wrong mileage")), ("opened_on", D(2026, 3, 27)), ("resolve_by", D(2026, 4, 3)), .. more]);
+
+    private static Dictionary<string, TemplateValue> Delivery(params (string Key, TemplateValue Value)[] more) =>
+        Common([("delivery_id", T("D-5")), ("delivery_description", T("Fleet maintenance, phase 1")), ("due_on", D(2026, 5, 20)),
+            ("team_lead_name", T("Jukka Mäkinen")), ("team_lead_email", T("jukka.makinen@supplier.example")), .. more]);
 
     private static Dictionary<string, TemplateValue> Fields(params (string Key, TemplateValue Value)[] fields) =>
         fields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);

@@ -57,4 +57,9 @@ public enum NotificationKind
     // Scheduled digests.
     DailyAgenda,
     WeeklyReport,
+
+    // The delivery team's deadlines (issue 14 item 7, seed 003); appended: names and order are persisted.
+    DeliveryDeadlineApproaching,
+    DeliveryOverdue,
+    DeliveryDeadlineMoved,
 }

@@ -5,6 +5,11 @@
 // delivery arrive as events; the account's others are read (ReadAccountComplaints) right before each request is due,
 // and again every business day while one is open. A complaint opened after asking pauses the follow-ups, which count
 // again from its resolution.
+// The delivery team's deadline (seed 003, decision rules 3): kam.delivery.scheduled starts the watch before completion —
+// "check with the delivery team" some business days before the deadline, "overdue" the business morning after it (a task
+// for the KAM, escalated to the head if no completion follows), a notice when the deadline moves. Completion ends the
+// watch; a completion after the deadline (or after a deadline that was reported overdue and then moved) is late whatever
+// the CRM's on_time says, so no reference letter is asked for. A delivery never scheduled behaves as before.
 using System.Globalization;
 using KamFlows.Domain.Events.Data;
 using KamFlows.Domain.Sales;
@@ -22,8 +27,10 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
     internal const string Ask = "ask";
     internal const string Referral = "referral";
     internal const string ComplaintsCheck = "complaints-check";
+    internal const string Overdue = "overdue";
 
-    protected override bool IsStarted(ReferenceLetterState state) => state.CompletedAt is not null;
+    /// <summary>Completed, or scheduled (its deadline is watched before completion).</summary>
+    protected override bool IsStarted(ReferenceLetterState state) => state.CompletedAt is not null || state.DueOn is not null;
 
     protected override EventDisposition Apply(ReferenceLetterState state, CanonicalEvent canonicalEvent, WorkflowRun run)
     {
@@ -31,7 +38,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
         switch (canonicalEvent.Data)
         {
             case DeliveryCompleted d when Matches(state, d.DeliveryId):
-                if (IsStarted(state))
+                if (state.CompletedAt is not null)
                 {
                     return EventDisposition.Ignored;
                 }
@@ -39,8 +46,10 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
                 state.CompletedAt = at;
                 state.OnTime = d.OnTime;
                 state.ExpectationsMet = d.ExpectationsMet;
-                state.Description = d.Description;
+                state.Description = d.Description ?? state.Description; // The schedule's description when the completion has none.
                 return EventDisposition.Applied;
+            case DeliveryScheduled d when Matches(state, d.DeliveryId):
+                return Schedule(state, d, at, run);
             case ComplaintOpened d when d.DeliveryId is { } id && Matches(state, id):
                 if (!IsStarted(state))
                 {
@@ -109,7 +118,119 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
 
     private static bool Matches(ReferenceLetterState state, string deliveryId) => state.IsFor(deliveryId);
 
-    private static bool Eligible(ReferenceLetterState state) => state.OnTime && state.ExpectationsMet;
+    /// <summary>The deadline set, moved (the KAM is told from and to), or its details updated; ignored once the delivery is done.</summary>
+    private static EventDisposition Schedule(ReferenceLetterState state, DeliveryScheduled d, DateTimeOffset at, WorkflowRun run)
+    {
+        if (!run.Options.SeedRules || state.CompletedAt is not null)
+        {
+            return EventDisposition.Ignored; // Executions recorded before the seed rules watch no deadline; a done delivery has none.
+        }
+
+        var details = (d.Description ?? state.Description, d.TeamLeadName ?? state.TeamLeadName, d.TeamLeadEmail?.Value ?? state.TeamLeadEmail, d.ContractId ?? state.ContractId);
+        var changed = details != (state.Description, state.TeamLeadName, state.TeamLeadEmail, state.ContractId);
+        (state.Description, state.TeamLeadName, state.TeamLeadEmail, state.ContractId) = details;
+        var due = d.DueOn.ToDateOnly();
+        if (state.DueOn == due)
+        {
+            return changed ? EventDisposition.Applied : EventDisposition.Ignored;
+        }
+
+        if (state.DueOn is { } previous)
+        {
+            if (state.Fired.ContainsKey(OverdueId(state, previous)))
+            {
+                state.MissedDeadlines++; // Rescheduled after it was missed: late, and the new deadline is watched afresh.
+            }
+
+            state.PreviousDueOn = previous;
+            state.DeadlineMoves++;
+        }
+
+        state.DueOn = due;
+        state.DueOnSetAt = at;
+        return EventDisposition.Applied;
+    }
+
+    private static string OverdueId(ReferenceLetterState state, DateOnly dueOn) => Id(state.Key, NotificationKind.DeliveryOverdue, Overdue, Iso(dueOn));
+
+    /// <summary>
+    /// Late against the delivery team's deadline (seed rules): completed after the deadline in force (KAM's calendar), or a
+    /// deadline was missed and moved. The CRM's on_time cannot make such a delivery one done on time.
+    /// </summary>
+    private static bool LateAgainstDeadline(ReferenceLetterState state, WorkflowRun run) =>
+        run.Options.SeedRules && state.CompletedAt is { } completed && state.DueOn is { } due
+        && (state.MissedDeadlines > 0 || run.Kam.DateOf(completed) > due.ToLocalDate());
+
+    private static bool Eligible(ReferenceLetterState state, WorkflowRun run) =>
+        state.CompletedAt is not null && state.OnTime && state.ExpectationsMet && !LateAgainstDeadline(state, run);
+
+    /// <summary>
+    /// Before completion: "check with the delivery team" the configured business days before the deadline (not those already
+    /// past when it was set or moved, and never one again that went out for an earlier date of the same deadline), the
+    /// overdue task the business morning after it, and a notice of the last move.
+    /// </summary>
+    private static IEnumerable<PlanItem> DeadlineWatch(ReferenceLetterState state, WorkflowRun run)
+    {
+        if (!run.Options.SeedRules || state.DueOn is not { } dueOn || state.CompletedAt is not null)
+        {
+            yield break;
+        }
+
+        var options = run.Options.Deliveries;
+        var kam = run.Kam;
+        var profile = run.Profile!;
+        var id = state.ObjectId;
+        var due = dueOn.ToLocalDate();
+        var setAt = state.DueOnSetAt!.Value;
+        var who = state.TeamLeadName ?? "the delivery team";
+        var fields = Of(
+            ("delivery_id", Text(id)),
+            ("delivery_description", Text(state.Description ?? string.Empty)),
+            ("due_on", Date(due)),
+            ("team_lead_name", Text(state.TeamLeadName ?? string.Empty)),
+            ("team_lead_email", Text(state.TeamLeadEmail ?? string.Empty)));
+        var round = state.MissedDeadlines == 0 ? string.Empty : "|r" + state.MissedDeadlines.ToString(CultureInfo.InvariantCulture);
+        foreach (var days in options.CheckBusinessDaysBeforeOrDefault.OrderDescending())
+        {
+            var at = kam.BusinessDaysBefore(due, days);
+            if (at < setAt)
+            {
+                continue; // Already past when the deadline was set or moved.
+            }
+
+            yield return new PlanItem
+            {
+                Id = Id(state.Key, NotificationKind.DeliveryDeadlineApproaching, days.ToString(CultureInfo.InvariantCulture) + "bd" + round),
+                Kind = NotificationKind.DeliveryDeadlineApproaching,
+                DueAt = at,
+                Title = $"Delivery {id} for {profile.Name} is due on {Iso(due)}: check with {who} that it will be met",
+                SkipWhenLateAfter = run.ReminderGrace,
+                Fields = fields.With(("business_days_left", Number(days))),
+            };
+        }
+
+        yield return new PlanItem
+        {
+            Id = OverdueId(state, dueOn),
+            Kind = NotificationKind.DeliveryOverdue,
+            DueAt = kam.OnOrAfter(due.PlusDays(1)),
+            Title = $"Delivery {id} for {profile.Name} was due on {Iso(due)} and is not reported complete: ask {who} when it will be",
+            IsTask = true,
+            Fields = fields.With(("escalate_after_business_days", Number(options.EscalateAfterBusinessDays))),
+        };
+
+        if (state.PreviousDueOn is { } previous)
+        {
+            yield return new PlanItem
+            {
+                Id = Id(state.Key, NotificationKind.DeliveryDeadlineMoved, "moved-" + state.DeadlineMoves.ToString(CultureInfo.InvariantCulture)),
+                Kind = NotificationKind.DeliveryDeadlineMoved,
+                DueAt = kam.NextBusinessMoment(setAt),
+                Title = $"Delivery {id} for {profile.Name}: the deadline moved from {Iso(previous)} to {Iso(due)}",
+                Fields = fields.With(("previous_due_on", Date(previous.ToLocalDate()))),
+            };
+        }
+    }
 
     /// <summary>No complaint open any more (of the delivery, nor of the account at the last read): paused follow-ups count from now.</summary>
     private static void Resume(ReferenceLetterState state, DateTimeOffset at)
@@ -189,7 +310,12 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
 
     protected override IEnumerable<PlanItem> Plan(ReferenceLetterState state, WorkflowRun run)
     {
-        if (!Eligible(state))
+        foreach (var item in DeadlineWatch(state, run))
+        {
+            yield return item;
+        }
+
+        if (!Eligible(state, run))
         {
             yield break;
         }
@@ -290,6 +416,9 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
         }
     }
 
+    private static bool LateAgainstDeadlineNeedsCalendar(ReferenceLetterState state, WorkflowRun run) =>
+        run.Options.SeedRules && state.DueOn is not null && state.MissedDeadlines == 0;
+
     private static DateTimeOffset Latest(DateTimeOffset first, params DateTimeOffset?[] others) =>
         others.Where(o => o is not null).Select(o => o!.Value).Append(first).Max();
 
@@ -307,13 +436,26 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
         }
     }
 
-    protected override bool IsTaskOpen(ReferenceLetterState state, string id, FiredAction task, WorkflowRun run) => state.LetterReceivedAt is null;
+    /// <summary>The overdue task stays open until completion, unless the deadline moved (the next one has its own).</summary>
+    protected override bool IsTaskOpen(ReferenceLetterState state, string id, FiredAction task, WorkflowRun run) =>
+        task.Kind == nameof(NotificationKind.DeliveryOverdue)
+            ? state.CompletedAt is null && state.DueOn is { } due && id == OverdueId(state, due)
+            : state.LetterReceivedAt is null;
+
+    /// <summary>The head hears of an overdue delivery after Deliveries:EscalateAfterBusinessDays, whatever the Escalation options list.</summary>
+    protected override int? EscalationBusinessDays(string taskKind, WorkflowRun run) =>
+        run.Options.SeedRules && taskKind == nameof(NotificationKind.DeliveryOverdue) ? run.Options.Deliveries.EscalateAfterBusinessDays : null;
 
     protected override string? Finished(ReferenceLetterState state, WorkflowRun run)
     {
-        if (!Eligible(state))
+        if (state.CompletedAt is null || (LateAgainstDeadlineNeedsCalendar(state, run) && run.Profile is null))
         {
-            return state.OnTime ? "expectations-not-met" : "not-on-time";
+            return null; // Scheduled, not done yet: the deadline is watched. Lateness is judged on the KAM's calendar, once known.
+        }
+
+        if (!Eligible(state, run))
+        {
+            return state.OnTime && !LateAgainstDeadline(state, run) ? "expectations-not-met" : "not-on-time";
         }
 
         if (state.LetterReceivedAt is not null)

@@ -45,4 +45,26 @@ public sealed class ReferenceLetterState : WorkflowState
 
     /// <summary>Follow-ups resumed (the complaints that paused them were resolved): they count from here.</summary>
     public DateTimeOffset? ResumedAt { get; set; }
+
+    // The delivery team's deadline (kam.delivery.scheduled; executions with the seed rules only).
+
+    /// <summary>The deadline in force: the local date by which the delivery team finishes.</summary>
+    public DateOnly? DueOn { get; set; }
+
+    /// <summary>When the deadline in force was set (first scheduled or last moved): reminders due before this are not sent.</summary>
+    public DateTimeOffset? DueOnSetAt { get; set; }
+
+    /// <summary>The deadline before the last move, for the KAM's "deadline moved" notice.</summary>
+    public DateOnly? PreviousDueOn { get; set; }
+
+    public int DeadlineMoves { get; set; }
+
+    /// <summary>Deadlines moved after the KAM had been told they were overdue: the delivery was late, and the new deadline gets reminders of its own.</summary>
+    public int MissedDeadlines { get; set; }
+
+    public string? TeamLeadName { get; set; }
+
+    public string? TeamLeadEmail { get; set; }
+
+    public string? ContractId { get; set; }
 }

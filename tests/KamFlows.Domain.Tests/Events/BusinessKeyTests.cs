@@ -28,6 +28,7 @@ public sealed class BusinessKeyTests
     [InlineData(CanonicalEventTypes.ComplaintOpened, "complaint:CP-1* account:ACME delivery:D-5")]
     [InlineData(CanonicalEventTypes.ComplaintResolved, "complaint:CP-1 account:ACME delivery:D-5")]
     [InlineData(CanonicalEventTypes.ComplaintClosed, "complaint:CP-1 account:ACME delivery:D-5")]
+    [InlineData(CanonicalEventTypes.DeliveryScheduled, "delivery:D-5 account:ACME")]
     [InlineData(CanonicalEventTypes.ProposalDrafted, "proposal:P-7* opportunity:O-3 account:ACME")]
     [InlineData(CanonicalEventTypes.ProposalPriceApproved, "proposal:P-7 account:ACME")]
     [InlineData(CanonicalEventTypes.ProposalPriceDeclined, "proposal:P-7 account:ACME")]

@@ -160,6 +160,12 @@ public sealed class CanonicalEventParserInvalidTests
     [InlineData(CanonicalEventTypes.ProposalPriceApproved, "data.version", "0", "data.version: must be at least 1 (got 0)")]
     [InlineData(CanonicalEventTypes.ProposalPriceDeclined, "data.proposal_id", Remove, "data.proposal_id: required")]
     [InlineData(CanonicalEventTypes.ComplaintClosed, "data.complaint_id", "\"\"", "data.complaint_id: must not be empty")]
+    [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.due_on", Remove, "data.due_on: required")]
+    [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.due_on", "\"2027-02-30\"", "data.due_on: must be an ISO 8601 date such as 2026-03-01 (got '2027-02-30')")]
+    [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.due_on", "\"9001-01-01\"", "data.due_on: is outside the dates KamFlows can represent (1601-01-01 to 9000-12-31) (got '9001-01-01')")]
+    [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.team_lead_email", "\"jukka at supplier\"", "data.team_lead_email: must be an email address such as name@example.com (got 'jukka at supplier')")]
+    [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.delivery_id", "\"D/5\"", "data.delivery_id: " + IdRule)]
+    [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.team_lead_name", "\"\"", "data.team_lead_name: must not be empty")]
     public void Parse_OneThingWrong_ExactlyThatErrorWithItsPath(string type, string path, string value, string expected) =>
         AssertErrors(With(type, path, value), expected);
 

@@ -25,11 +25,12 @@ public sealed class CanonicalEventParserValidTests
     [Fact]
     public void CanonicalEventTypes_All_TheTwentyOneDesignedTypesAndTheFourOfIssue14()
     {
-        Assert.Equal(25, CanonicalEventTypes.All.Count);
-        Assert.Equal(25, CanonicalEventTypes.All.Distinct().Count());
+        Assert.Equal(26, CanonicalEventTypes.All.Count);
+        Assert.Equal(26, CanonicalEventTypes.All.Distinct().Count());
         Assert.Equal(
             [CanonicalEventTypes.ProposalDrafted, CanonicalEventTypes.ProposalPriceApproved, CanonicalEventTypes.ProposalPriceDeclined, CanonicalEventTypes.ComplaintClosed],
-            CanonicalEventTypes.All.Skip(21));
+            CanonicalEventTypes.All.Skip(21).Take(4));
+        Assert.Equal([CanonicalEventTypes.DeliveryScheduled], CanonicalEventTypes.All.Skip(25)); // Issue 14 item 7.
         Assert.Equal(CanonicalEventTypes.All.Order(), CanonicalEventSamples.ByType.Keys.Order());
         Assert.True(CanonicalEventTypes.IsKnown("kam.proposal.meeting_agreed"));
         Assert.False(CanonicalEventTypes.IsKnown("kam.proposal.Sent"));
@@ -43,6 +44,23 @@ public sealed class CanonicalEventParserValidTests
         Assert.Equal(new NodaTime.LocalDate(2027, 4, 30), d.ValidUntil);
         Assert.Equal(2, Data<KamFlows.Domain.Events.Data.ProposalPriceDeclined>(CanonicalEventTypes.ProposalPriceDeclined).Version);
         Assert.Equal("CP-1", Data<KamFlows.Domain.Events.Data.ComplaintClosed>(CanonicalEventTypes.ComplaintClosed).ComplaintId);
+    }
+
+    [Fact]
+    public void Parse_DeliveryScheduled_DeadlineAndTeamLead()
+    {
+        var d = Data<KamFlows.Domain.Events.Data.DeliveryScheduled>(CanonicalEventTypes.DeliveryScheduled);
+        Assert.Equal(("D-5", "ACME", new NodaTime.LocalDate(2027, 5, 4)), (d.DeliveryId, d.AccountId, d.DueOn));
+        Assert.Equal(("Phase 1 roll-out, 40 vehicles", "K-1", "Jukka Mäkinen", "jukka.makinen@supplier.example"), (d.Description, d.ContractId, d.TeamLeadName, d.TeamLeadEmail?.Value));
+
+        var bare = CanonicalEventSamples.ByType[CanonicalEventTypes.DeliveryScheduled];
+        foreach (var optional in new[] { "data.description", "data.contract_id", "data.team_lead_name", "data.team_lead_email" })
+        {
+            bare = CanonicalEventSamples.Change(bare, optional, CanonicalEventSamples.Remove);
+        }
+
+        var minimal = Assert.IsType<KamFlows.Domain.Events.Data.DeliveryScheduled>(Parse(bare).Data);
+        Assert.Equal((null, null, null, (string?)null), (minimal.Description, minimal.ContractId, minimal.TeamLeadName, minimal.TeamLeadEmail?.Value));
     }
 
     [Theory]

@@ -168,6 +168,17 @@ internal static class CanonicalEventSamples
               "description": "Phase 1 roll-out, 40 vehicles"
             }
             """),
+        [CanonicalEventTypes.DeliveryScheduled] = Event(CanonicalEventTypes.DeliveryScheduled, "2027-04-12T11:00:00+03:00", """
+            {
+              "delivery_id": "D-5",
+              "account_id": "ACME",
+              "due_on": "2027-05-04",
+              "description": "Phase 1 roll-out, 40 vehicles",
+              "contract_id": "K-1",
+              "team_lead_name": "Jukka Mäkinen",
+              "team_lead_email": "jukka.makinen@supplier.example"
+            }
+            """),
         [CanonicalEventTypes.ComplaintOpened] = Event(CanonicalEventTypes.ComplaintOpened, "2027-05-06T09:00:00+03:00", """
             { "complaint_id": "CP-1", "account_id": "ACME", "delivery_id": "D-5", "summary": "Two units report wrong mileage" }
             """),

@@ -149,6 +149,23 @@ public sealed class AccountStoreTests
     }
 
     [Fact]
+    public async Task DeliveryScheduled_MovedAndCompleted_RowKeepsTheLatestDeadlineAndTheCompletion_WithoutTheTeamLeadsData()
+    {
+        var (store, reader, _, _, _) = await CreateAsync();
+        const string Lead = "\"team_lead_name\":\"Jukka Mäkinen\",\"team_lead_email\":\"jukka@supplier.example\"}";
+        await store.ApplyAsync(E("s2", "kam.delivery.scheduled", "2026-03-05T09:00:00Z", """{"delivery_id":"D-5","account_id":"ACME","due_on":"2026-04-10",""" + Lead), CancellationToken.None);
+        await store.ApplyAsync(E("c", "kam.delivery.completed", "2026-04-09T09:00:00Z", """{"delivery_id":"D-5","account_id":"ACME","on_time":true,"expectations_met":true}"""), CancellationToken.None);
+        await store.ApplyAsync(E("s1", "kam.delivery.scheduled", "2026-03-01T09:00:00Z", """{"delivery_id":"D-5","account_id":"ACME","due_on":"2026-04-01","description":"Phase 1",""" + Lead), CancellationToken.None); // Older: changes nothing.
+
+        var delivery = Assert.Single(await reader.GetObjectsAsync("ACME", "delivery", CancellationToken.None));
+        Assert.Equal("2026-04-10", delivery.Fields["DueOn"]);
+        Assert.Equal(true, delivery.Fields["OnTime"]);
+        Assert.DoesNotContain(delivery.Fields.Values, v => v is string text && text.Contains("Jukka", StringComparison.Ordinal)); // The team lead stays in the workflow, not on the account.
+        var entry = EventSummaries.For(E("s3", "kam.delivery.scheduled", "2026-03-06T09:00:00Z", """{"delivery_id":"D-5","account_id":"ACME","due_on":"2026-04-10",""" + Lead));
+        Assert.Equal(("Delivery D-5 due on 2026-04-10", "delivery:D-5"), (entry.Summary, entry.SourceKey)); // The timeline's line: no personal data.
+    }
+
+    [Fact]
     public async Task PriceDecisions_AreKeptOnTheProposal_WithoutChangingItsStatus()
     {
         var (store, reader, _, _, _) = await CreateAsync();

@@ -166,6 +166,21 @@ public static class Ev
             ["delivery_id"] = deliveryId, ["on_time"] = onTime, ["expectations_met"] = expectationsMet, ["description"] = description,
         });
 
+    public static string DeliveryScheduled(string deliveryId, string time, string dueOn, string? teamLeadName = "Jukka Mäkinen",
+        string? teamLeadEmail = "jukka.makinen@supplier.example", string? description = "Fleet maintenance, phase 1")
+    {
+        var data = new JsonObject { ["delivery_id"] = deliveryId, ["due_on"] = dueOn, ["contract_id"] = "C-3" };
+        data["team_lead_name"] = teamLeadName;
+        data["team_lead_email"] = teamLeadEmail;
+        data["description"] = description;
+        foreach (var empty in data.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            data.Remove(empty);
+        }
+
+        return Make(CanonicalEventTypes.DeliveryScheduled, time, data);
+    }
+
     public static string ComplaintOpened(string complaintId, string time, string? deliveryId = null)
     {
         var data = new JsonObject { ["complaint_id"] = complaintId, ["summary"] = "Late spare parts" };
