@@ -1,5 +1,6 @@
 using KamFlows.DevStorage;
 using KamFlows.Workflows.Common;
+using KamFlows.Workflows.Ports;
 using KamFlows.Workflows.Replay;
 using Microsoft.DurableTask;
 
@@ -69,6 +70,28 @@ public sealed class RecordedHistoryTests
         // The same history as if its execution had read issue 14's rules: its recorded decisions no longer match.
         var stamped = Path.Combine(Path.GetTempPath(), $"stamped-{Guid.NewGuid():N}.json");
         File.WriteAllText(stamped, File.ReadAllText(path).Replace("{\\\"Timing\\\":", "{\\\"DecisionRules\\\":2,\\\"Timing\\\":", StringComparison.Ordinal));
+        try
+        {
+            Assert.NotEqual(File.ReadAllText(path), File.ReadAllText(stamped));
+            Assert.False(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(stamped)).IsDeterministic);
+        }
+        finally
+        {
+            File.Delete(stamped);
+        }
+    }
+
+    [Theory]
+    [InlineData("AccountCare.json")]
+    [InlineData("AccountCare-continued.json")]
+    public void AccountCareRecordedWithDecisionRules2_ReplaysWithoutTheSeedRules_AndWouldNotUnderThem(string file)
+    {
+        var path = Path.Combine(Folder, file);
+        Assert.True(HistoryReplayChecker.Check(Current(), RecordedHistory.Load(path)).IsDeterministic);
+
+        // The same history as if its execution had read the seed rules (new-account cadence, cross-sell): its decisions no longer match.
+        var stamped = Path.Combine(Path.GetTempPath(), $"stamped-{Guid.NewGuid():N}.json");
+        File.WriteAllText(stamped, File.ReadAllText(path).Replace("{\\\"DecisionRules\\\":2,", "{\\\"DecisionRules\\\":3,", StringComparison.Ordinal));
         try
         {
             Assert.NotEqual(File.ReadAllText(path), File.ReadAllText(stamped));
@@ -191,6 +214,28 @@ public sealed class RecordedHistoryTests
                 await host.SendAsync(Ev.MeetingLogged("2026-04-20T10:00:00+03:00", "2026-04-20T09:30:00+03:00"), "account:ACME");
                 await host.AdvanceToAsync(At("2026-06-05T00:00:00+03:00"));
                 await Save(host, "AccountCare-continued", "account:ACME", "The execution after the quarterly review (state carried over): a meeting, contract renewal, sweeps.");
+            });
+
+        await Record("AccountCare-seed-rules", "account:ACME", "Decision rules 3: a new account's closer dormancy cadence, a contract and a successful delivery (one cross-sell prompt, held by a complaint until resolved), a KAM handover (briefing).",
+            At("2026-03-02T10:00:00+02:00"), r =>
+            {
+                Acme(r);
+                r.History.Add(new AccountHistoryEntry(At("2026-02-20T11:00:00+02:00"), "kam.meeting.logged", ""));
+            }, async host =>
+            {
+                const string key = "account:ACME";
+                await host.SendAsync(Ev.AccountUpserted("2026-03-02T10:00:00+02:00"));
+                await host.SendAsync(Ev.ContractSigned("C-3", "2026-03-02T14:00:00+02:00", "2026-03-01", "2026-12-31", 480_000m), key);
+                await host.SendAsync(Ev.DeliveryCompleted("D-5", "2026-03-05T12:00:00+02:00"), key);
+                await host.SendAsync(Ev.ComplaintOpened("K-1", "2026-03-10T10:00:00+02:00"), key);
+                await host.AdvanceToAsync(At("2026-03-25T14:00:00+02:00"));
+                await host.SendAsync(Ev.ComplaintResolved("K-1", "2026-03-25T14:00:00+02:00"), key);
+                await host.AdvanceToAsync(At("2026-04-01T16:00:00+03:00"));
+                host.Accounts.Profiles[AccountId] = Profile() with { Kam = Kam with { Email = "olli.saari@supplier.example", Name = "Olli Saari" } };
+                await host.SendAsync(Ev.AccountUpsertedWithKam("2026-04-01T16:00:00+03:00", "olli.saari@supplier.example", "Olli Saari"));
+                await host.AdvanceToAsync(At("2026-04-20T00:00:00+03:00"));
+                Assert.Single(host.Outbox.Of(NotificationKind.CrossSellPrompt));
+                Assert.Single(host.Outbox.Of(NotificationKind.AccountHandoverBriefing));
             });
     }
 

@@ -2,6 +2,9 @@
 // birthdays (swept by an activity, so no birthday enters history), contract renewals 120/60/30 days ahead, the
 // quarterly ROI review with the account's numbers (and portfolio concentration and value-bond flags), dormant
 // relationships, and nudges toward the information bond. Continues as new every quarter to keep history short.
+// Seed rules (decision rules 3, gated on run.Options.SeedRules so older executions replay unchanged): a new KAM's
+// briefing (read by an activity: no contact's name enters history), the closer dormancy cadence of new accounts, and
+// one pending cross-sell prompt at a time after contracts and successful deliveries, held while a complaint is open.
 using System.Globalization;
 using KamFlows.Domain.Accounts;
 using KamFlows.Domain.Events;
@@ -20,6 +23,12 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
     internal const string Sweep = "sweep";
     internal const string Review = "review";
     internal const string Concentration = "concentration";
+    internal const string Handover = "handover";
+
+    /// <summary>A briefing not sent within this time of its handover (a long outage) is not planned any more.</summary>
+    private static readonly TimeSpan HandoverBriefingWindow = TimeSpan.FromDays(30);
+
+    private const int MaxCrossSellTriggers = 10;
     private const int MaxRevenueEntries = 16;
 
     /// <summary>Contact changes within this time of each other share one birthday sweep.</summary>
@@ -37,7 +46,8 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         var at = canonicalEvent.Time.ToDateTimeOffset();
         switch (canonicalEvent.Data)
         {
-            case AccountUpserted:
+            case AccountUpserted d:
+                NoteKam(state, d, at);
                 run.RefreshProfile();
                 return EventDisposition.Applied;
             case ContactUpserted:
@@ -69,14 +79,23 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
                 Track(state.OpenComplaints, d.ComplaintId, open: true);
                 break;
             case ComplaintResolved d:
-                Track(state.OpenComplaints, d.ComplaintId, open: false);
+                CloseComplaint(state, d.ComplaintId, at);
                 break;
             case ComplaintClosed d:
-                Track(state.OpenComplaints, d.ComplaintId, open: false); // Closed without a separate resolution event.
+                CloseComplaint(state, d.ComplaintId, at); // Closed without a separate resolution event.
                 break;
             case ContractSigned d:
                 state.Contracts.RemoveAll(c => c.ContractId == d.ContractId);
                 state.Contracts.Add(new ContractTerm(d.ContractId, d.StartsOn.ToDateOnly(), d.EndsOn.ToDateOnly(), d.Value?.Amount, d.Value?.Currency.Code));
+                if (state.FirstContractStartsOn is not { } first || d.StartsOn.ToDateOnly() < first)
+                {
+                    state.FirstContractStartsOn = d.StartsOn.ToDateOnly();
+                }
+
+                AddCrossSellTrigger(state, new CrossSellTrigger(CrossSellKinds.Contract, d.ContractId, at, null), run);
+                break;
+            case DeliveryCompleted d when d.OnTime && d.ExpectationsMet:
+                AddCrossSellTrigger(state, new CrossSellTrigger(CrossSellKinds.Delivery, d.DeliveryId, at, d.Description), run);
                 break;
             case MeetingLogged d:
                 at = d.HeldAt.ToDateTimeOffset();
@@ -90,6 +109,41 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         }
 
         return EventDisposition.Applied;
+    }
+
+    /// <summary>A different KAM than the one seen before takes the account over; the very first KAM is no handover.</summary>
+    private static void NoteKam(AccountCareState state, AccountUpserted d, DateTimeOffset at)
+    {
+        var email = d.Kam.Email.Value;
+        if (state.KamEmail is { } previous && !string.Equals(previous, email, StringComparison.OrdinalIgnoreCase))
+        {
+            state.LastHandover = new KamHandover((state.LastHandover?.Number ?? 0) + 1, at, previous, state.KamName, email);
+        }
+
+        state.KamEmail = email;
+        state.KamName = d.Kam.Name;
+    }
+
+    private static void CloseComplaint(AccountCareState state, string complaintId, DateTimeOffset at)
+    {
+        var wasOpen = state.OpenComplaints.Contains(complaintId);
+        Track(state.OpenComplaints, complaintId, open: false);
+        if (wasOpen && state.OpenComplaints.Count == 0)
+        {
+            state.ComplaintsClearedAt = at; // A held cross-sell prompt may go now.
+        }
+    }
+
+    /// <summary>Joins the pending cross-sell prompt (one at a time per account); older executions keep none.</summary>
+    private static void AddCrossSellTrigger(AccountCareState state, CrossSellTrigger trigger, WorkflowRun run)
+    {
+        if (!run.Options.SeedRules || state.CrossSellAfter.Exists(t => t.Kind == trigger.Kind && t.Id == trigger.Id)
+            || state.CrossSellAfter.Count >= MaxCrossSellTriggers)
+        {
+            return;
+        }
+
+        state.CrossSellAfter.Add(trigger);
     }
 
     private static void Track(List<string> ids, string id, bool open)
@@ -183,19 +237,37 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         }
 
         var lastContact = kam.DateOf(state.LastContactAt ?? state.CreatedAt);
+        var newUntil = run.Options.SeedRules ? NewAccountUntil(state, options, anchor) : null;
+        if (newUntil is { } until && today < until)
+        {
+            // A new account: silence is flagged after NewAccountDormantAfterDays, as long as the account is new.
+            var step = options.NewAccountDormantAfterDays;
+            var newIndex = Math.Max(1, Period.DaysBetween(lastContact, today) / step);
+            for (var k = newIndex; k <= newIndex + 1 && lastContact.PlusDays(k * step) < until; k++)
+            {
+                var due = kam.OnOrAfter(lastContact.PlusDays(k * step));
+                yield return Dormant(state, profile, kam, lastContact, due, "new-" + k.ToString(CultureInfo.InvariantCulture), run);
+            }
+        }
+
         var dormantIndex = Math.Max(1, Period.DaysBetween(lastContact, today) / options.DormantAfterDays);
         for (var n = dormantIndex; n <= dormantIndex + 1; n++)
         {
-            var due = kam.OnOrAfter(lastContact.PlusDays(n * options.DormantAfterDays));
-            yield return new PlanItem
+            if (newUntil is { } end && lastContact.PlusDays(n * options.DormantAfterDays) < end)
             {
-                Id = Id(state.Key, NotificationKind.RelationshipDormant, "since-" + Iso(lastContact), n.ToString(CultureInfo.InvariantCulture)),
-                Kind = NotificationKind.RelationshipDormant,
-                DueAt = due,
-                Title = $"No meeting or event with {profile.Name} since {Iso(lastContact)}",
-                SkipWhenLateAfter = run.ReminderGrace,
-                Fields = Of(("days_since_last_contact", Number(Period.DaysBetween(lastContact, kam.DateOf(due)))), ("last_contact_on", Date(lastContact))),
-            };
+                continue; // Within the new-account months the closer cadence above applies.
+            }
+
+            var due = kam.OnOrAfter(lastContact.PlusDays(n * options.DormantAfterDays));
+            yield return Dormant(state, profile, kam, lastContact, due, n.ToString(CultureInfo.InvariantCulture), run);
+        }
+
+        if (run.Options.SeedRules)
+        {
+            foreach (var item in SeedRuleItems(state, run, profile, kam))
+            {
+                yield return item;
+            }
         }
 
         if (options.InformationBondNudgeEveryDays > 0 && !profile.Bonds.Contains(WireName.Of(BondKind.InformationAndControl)))
@@ -217,6 +289,67 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         }
     }
 
+    /// <summary>The handover briefing and the cross-sell prompt (decision rules 3).</summary>
+    private static IEnumerable<PlanItem> SeedRuleItems(AccountCareState state, WorkflowRun run, Ports.AccountProfile profile, RecipientCalendar kam)
+    {
+        var options = run.Options.AccountCare;
+        if (state.LastHandover is { } handover && run.Now - handover.At < HandoverBriefingWindow)
+        {
+            // The next business morning of the new KAM: time to study the account before the first contact.
+            yield return new PlanItem
+            {
+                Id = Id(state.Key, NotificationKind.AccountHandoverBriefing, handover.Number.ToString(CultureInfo.InvariantCulture)),
+                Kind = NotificationKind.AccountHandoverBriefing,
+                Internal = Handover,
+                DueAt = kam.OnOrAfter(kam.DateOf(handover.At).PlusDays(1)),
+                Title = $"Study {profile.Name} (history, decision makers, open items) before taking it over from {handover.PreviousKamName ?? handover.PreviousKamEmail}",
+            };
+        }
+
+        if (state.CrossSellAfter.Count > 0 && state.OpenComplaints.Count == 0)
+        {
+            // One prompt for everything that arrived before it is sent, a settling period after the first; held while a complaint is open.
+            var first = state.CrossSellAfter[0];
+            var settled = kam.BusinessDaysAfter(first.At, first.Kind == CrossSellKinds.Delivery ? options.CrossSellAfterDeliveryBusinessDays : options.CrossSellAfterBusinessDays);
+            var afterComplaints = state.ComplaintsClearedAt is { } cleared ? kam.OnOrAfter(kam.DateOf(cleared).PlusDays(1)) : settled;
+            yield return new PlanItem
+            {
+                Id = Id(state.Key, NotificationKind.CrossSellPrompt, first.Kind + "-" + first.Id),
+                Kind = NotificationKind.CrossSellPrompt,
+                DueAt = afterComplaints > settled ? afterComplaints : settled,
+                Title = $"Offer {profile.Name} other branches, divisions and related products after {string.Join(", ", state.CrossSellAfter.Select(t => t.Kind + " " + t.Id))}",
+                Fields = Of(("after", TemplateValue.OfTable(state.CrossSellAfter.Select(t => (IReadOnlyDictionary<string, TemplateValue>)Of(
+                    ("kind", Text(t.Kind)),
+                    ("subject", Text(t.Id)),
+                    ("delivery_description", Text(t.Description ?? string.Empty)),
+                    ("on", Date(kam.DateOf(t.At)))))))),
+            };
+        }
+    }
+
+    /// <summary>Until when the account is new: NewAccountMonths from its first contract's start, else from when the instance started; null when the rule is off.</summary>
+    private static LocalDate? NewAccountUntil(AccountCareState state, AccountCareOptions options, LocalDate followedSince) =>
+        options.NewAccountMonths <= 0 ? null : (state.FirstContractStartsOn?.ToLocalDate() ?? followedSince).PlusMonths(options.NewAccountMonths);
+
+    private static PlanItem Dormant(AccountCareState state, Ports.AccountProfile profile, RecipientCalendar kam, LocalDate lastContact, DateTimeOffset due, string occurrence, WorkflowRun run) => new()
+    {
+        Id = Id(state.Key, NotificationKind.RelationshipDormant, "since-" + Iso(lastContact), occurrence),
+        Kind = NotificationKind.RelationshipDormant,
+        DueAt = due,
+        Title = $"No meeting or event with {profile.Name} since {Iso(lastContact)}",
+        SkipWhenLateAfter = run.ReminderGrace,
+        Fields = Of(("days_since_last_contact", Number(Period.DaysBetween(lastContact, kam.DateOf(due)))), ("last_contact_on", Date(lastContact))),
+    };
+
+    protected override void OnFired(AccountCareState state, PlanItem item, FiredAction fired, WorkflowRun run)
+    {
+        base.OnFired(state, item, fired, run);
+        if (item.Kind == NotificationKind.CrossSellPrompt)
+        {
+            state.CrossSellAfter.Clear(); // The prompt named them all; the next contract starts a new one.
+        }
+    }
+
     private static PlanItem Internal(AccountCareState state, string step, string occurrence, DateTimeOffset due, string title) => new()
     {
         Id = string.Join('|', state.Key, step, occurrence),
@@ -232,6 +365,11 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
     protected override async Task<string> RunInternalAsync(AccountCareState state, PlanItem item, DateTimeOffset sendAt, WorkflowRun run)
     {
         var options = run.Options.AccountCare;
+        if (item.Internal == Handover)
+        {
+            return await BriefAsync(state, item, sendAt, run).ConfigureAwait(true);
+        }
+
         if (item.Internal == Sweep)
         {
             var erased = state.ErasedContacts.ToList();
@@ -299,6 +437,29 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         state.LastReviewOn = kam.DateOf(sendAt).ToDateOnly();
         run.RequestContinueAsNew(); // A quarter is a natural point to start a fresh, short history.
         return outcome.Outcome;
+    }
+
+    /// <summary>The new KAM's briefing: the activity reads history, DMU and upcoming actions, so no contact's name enters history.</summary>
+    private static async Task<string> BriefAsync(AccountCareState state, PlanItem item, DateTimeOffset sendAt, WorkflowRun run)
+    {
+        var handover = state.LastHandover!;
+        var kam = run.Kam;
+        var today = kam.DateOf(sendAt).ToDateOnly();
+        var outcome = await CallAsync(state, run, ActivityNames.BriefHandover, new HandoverBriefingRequest
+        {
+            AccountId = state.AccountId!,
+            SourceKey = state.Key,
+            NotificationId = item.Id,
+            SendAt = kam.ToLocal(sendAt),
+            HandoverAt = handover.At,
+            PreviousKamEmail = handover.PreviousKamEmail,
+            PreviousKamName = handover.PreviousKamName,
+            HistoryEntries = run.Options.AccountCare.HandoverHistoryEntries,
+            OpenOpportunities = [.. state.OpenOpportunities],
+            OpenComplaints = [.. state.OpenComplaints],
+            Contracts = [.. state.Contracts.Where(c => c.EndsOn >= today).OrderBy(c => c.EndsOn).Select(c => new HandoverContract(c.ContractId, c.EndsOn))],
+        }, (string?)null).ConfigureAwait(true);
+        return outcome ?? FiredOutcomes.Failed;
     }
 
     /// <summary>The latest the review of the quarter ending before <paramref name="nextQuarterStart"/> waits for revenue reports.</summary>

@@ -57,4 +57,8 @@ public enum NotificationKind
     // Scheduled digests.
     DailyAgenda,
     WeeklyReport,
+
+    // Account care, seed rules (issue 14 item 7).
+    AccountHandoverBriefing,
+    CrossSellPrompt,
 }
