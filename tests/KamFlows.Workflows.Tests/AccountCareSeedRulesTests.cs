@@ -24,6 +24,14 @@ public sealed class AccountCareSeedRulesTests
 
     private static TeamMemberProfile Olli => Kam with { Email = OlliEmail, Name = "Olli Saari" };
 
+    /// <summary>Acme's upsert with the CRM's <c>client_since</c>.</summary>
+    private static string UpsertedClientSince(string time, string clientSince)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(Ev.AccountUpserted(time))!;
+        json["data"]!["client_since"] = clientSince;
+        return json.ToJsonString();
+    }
+
     /// <summary>A table field as lines of its columns' values, e.g. "2026-03-02|kam.meeting.logged|".</summary>
     private static List<string> Lines(TemplateValue table, params string[] columns) =>
         [.. table.Rows!.Select(r => string.Join('|', columns.Select(c => r[c].Text ?? r[c].Date ?? string.Empty)))];
@@ -124,6 +132,32 @@ public sealed class AccountCareSeedRulesTests
     }
 
     [Fact]
+    public async Task AccountCare_ClientSinceFromTheCrm_OutranksTheFirstContract_AndAnAccountWithNeitherIsNotNew()
+    {
+        async Task<int> AlertsBy8AprilAsync(string? clientSince, bool contract)
+        {
+            await using var host = await WorkflowHost.StartAsync(At("2026-02-02T10:00:00+02:00"), o =>
+            {
+                Quiet(o);
+                o.AccountCare.DormantAfterDays = 60;
+                o.AccountCare.NewAccountDormantAfterDays = 14;
+            }, r => Acme(r));
+            await host.SendAsync(clientSince is null ? Ev.AccountUpserted("2026-02-02T10:00:00+02:00") : UpsertedClientSince("2026-02-02T10:00:00+02:00", clientSince));
+            if (contract)
+            {
+                await host.SendAsync(Ev.ContractSigned("C-1", "2026-02-02T11:00:00+02:00", "2026-02-01", "2027-12-31"), Key);
+            }
+
+            await host.AdvanceToAsync(At("2026-04-08T00:00:00+03:00"));
+            return host.Outbox.Of(NotificationKind.RelationshipDormant).Count;
+        }
+
+        Assert.Equal(1, await AlertsBy8AprilAsync(clientSince: "2019-05-01", contract: true)); // A renewal of a long-standing client: 60 days.
+        Assert.Equal(4, await AlertsBy8AprilAsync(clientSince: "2026-01-15", contract: false)); // New, no contract yet: 14 days.
+        Assert.Equal(1, await AlertsBy8AprilAsync(clientSince: null, contract: false)); // Nothing says it is new: KamFlows merely started following it.
+    }
+
+    [Fact]
     public async Task AccountCare_NewAccountMonthsOver_CloserCadenceEnds_AndContactResetsIt()
     {
         await using var host = await WorkflowHost.StartAsync(At("2026-02-02T10:00:00+02:00"), o =>
@@ -131,16 +165,16 @@ public sealed class AccountCareSeedRulesTests
             Quiet(o);
             o.AccountCare.DormantAfterDays = 60;
             o.AccountCare.NewAccountDormantAfterDays = 14;
-            o.AccountCare.NewAccountMonths = 2; // No contract: new from when KamFlows started following it, until 2 April.
+            o.AccountCare.NewAccountMonths = 2; // A client since 2 February (the CRM says so): new until 2 April.
         }, r => Acme(r));
-        await host.SendAsync(Ev.AccountUpserted("2026-02-02T10:00:00+02:00"));
+        await host.SendAsync(UpsertedClientSince("2026-02-02T10:00:00+02:00", "2026-02-02"));
         await host.AdvanceToAsync(At("2026-02-20T10:00:00+02:00"));
         await host.SendAsync(Ev.MeetingLogged("2026-02-20T12:00:00+02:00", "2026-02-20T11:00:00+02:00"), Key);
         await host.AdvanceToAsync(At("2026-06-30T00:00:00+03:00"));
 
         Assert.Equal(
             [
-                "2026-02-16T09:00:00+02:00", // 14 days after the instance started following the account.
+                "2026-02-16T09:00:00+02:00", // 14 days after the first upsert.
                 "2026-03-06T09:00:00+02:00", "2026-03-20T09:00:00+02:00", // 14 and 28 days after the meeting.
                 // 3 April (42 days) is past the new months; 60 days after the meeting is Tuesday 21 April.
                 "2026-04-21T09:00:00+03:00", "2026-06-22T09:00:00+03:00", // 120 days is Saturday 20 June.

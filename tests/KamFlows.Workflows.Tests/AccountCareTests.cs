@@ -239,7 +239,6 @@ public sealed class AccountCareTests
         {
             Quiet(o);
             o.AccountCare.DormantAfterDays = 60;
-            o.AccountCare.NewAccountMonths = 0; // An established account: no closer cadence for new clients.
         }, r => Acme(r));
         await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
         await host.SendAsync(Ev.MeetingLogged("2026-02-10T12:00:00+02:00", "2026-02-10T11:00:00+02:00"), Key);

@@ -26,8 +26,9 @@ public sealed class AccountReader(AccountStore store, PortfolioSettings? portfol
             return [];
         }
 
-        var entries = await timeline.ReadLatestAsync(accountId, before, HistoryWindow, max, cancellationToken).ConfigureAwait(false);
-        return [.. entries.Where(e => e.Origin != Timeline.TimelineOrigin.Missed).Select(e => new AccountHistoryEntry(e.Time, e.Kind, HistorySubject(e.SourceKey)))];
+        // What was missed never happened: the briefing lists what the client and the KAM actually saw.
+        var entries = await timeline.ReadLatestAsync(accountId, before, HistoryWindow, max, e => e.Origin != Timeline.TimelineOrigin.Missed, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(e => new AccountHistoryEntry(e.Time, e.Kind, HistorySubject(e.SourceKey)))];
     }
 
     /// <summary>The object an entry is about (a proposal, tender, deal ...): the id of its workflow key; empty for the account's own.</summary>

@@ -122,6 +122,10 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
 
         state.KamEmail = email;
         state.KamName = d.Kam.Name;
+        if (d.ClientSince is { } since)
+        {
+            state.ClientSince = since.ToDateOnly();
+        }
     }
 
     private static void CloseComplaint(AccountCareState state, string complaintId, DateTimeOffset at)
@@ -237,7 +241,7 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         }
 
         var lastContact = kam.DateOf(state.LastContactAt ?? state.CreatedAt);
-        var newUntil = run.Options.SeedRules ? NewAccountUntil(state, options, anchor) : null;
+        var newUntil = run.Options.SeedRules ? NewAccountUntil(state, options) : null;
         if (newUntil is { } until && today < until)
         {
             // A new account: silence is flagged after NewAccountDormantAfterDays, as long as the account is new.
@@ -327,9 +331,12 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         }
     }
 
-    /// <summary>Until when the account is new: NewAccountMonths from its first contract's start, else from when the instance started; null when the rule is off.</summary>
-    private static LocalDate? NewAccountUntil(AccountCareState state, AccountCareOptions options, LocalDate followedSince) =>
-        options.NewAccountMonths <= 0 ? null : (state.FirstContractStartsOn?.ToLocalDate() ?? followedSince).PlusMonths(options.NewAccountMonths);
+    /// <summary>
+    /// Until when the account is new: NewAccountMonths from the CRM's client_since, else from its first contract's start;
+    /// null when neither is known (an account KamFlows merely started following is not a new client) or the rule is off.
+    /// </summary>
+    private static LocalDate? NewAccountUntil(AccountCareState state, AccountCareOptions options) =>
+        options.NewAccountMonths <= 0 || (state.ClientSince ?? state.FirstContractStartsOn) is not { } since ? null : since.ToLocalDate().PlusMonths(options.NewAccountMonths);
 
     private static PlanItem Dormant(AccountCareState state, Ports.AccountProfile profile, RecipientCalendar kam, LocalDate lastContact, DateTimeOffset due, string occurrence, WorkflowRun run) => new()
     {

@@ -39,8 +39,11 @@ public sealed class AccountCareState : WorkflowState
     /// <summary>The latest change of KAM (the first KAM is none); its briefing goes to the new KAM.</summary>
     public KamHandover? LastHandover { get; set; }
 
-    /// <summary>The start of the account's first contract KamFlows saw; the account is new for NewAccountMonths from it.</summary>
+    /// <summary>The start of the account's first contract KamFlows saw; without <see cref="ClientSince"/>, the account is new for NewAccountMonths from it.</summary>
     public DateOnly? FirstContractStartsOn { get; set; }
+
+    /// <summary>Since when the client buys from us, as the CRM sent it (<c>client_since</c> on kam.account.upserted).</summary>
+    public DateOnly? ClientSince { get; set; }
 
     /// <summary>What the one pending cross-sell prompt follows (contracts, successful deliveries), oldest first; empty when none is pending.</summary>
     public List<CrossSellTrigger> CrossSellAfter { get; set; } = [];
