@@ -90,6 +90,28 @@ public sealed class AccountCareSeedRulesTests
     }
 
     [Fact]
+    public async Task Simulator_Handover_BriefingListsTheScenariosOwnEventsAndDmu()
+    {
+        string[] events =
+        [
+            Ev.AccountUpserted("2026-03-02T10:00:00+02:00"),
+            Ev.ContactUpserted("C-1", "2026-03-02T10:05:00+02:00", "Mikko Laine", "executive"),
+            Ev.ProposalSent("P-1", "2026-03-03T15:00:00+02:00", 125_000m, "2026-04-30"),
+            Ev.MeetingLogged("2026-03-05T12:00:00+02:00", "2026-03-05T11:00:00+02:00"),
+            Ev.AccountUpsertedWithKam("2026-03-06T15:00:00+02:00", OlliEmail, "Olli Saari"),
+        ];
+        var scenario = Simulation.Scenario.Parse($$"""{"name":"handover","until":"2026-03-20T00:00:00+02:00","events":[{{string.Join(",", events)}}]}""");
+
+        var result = await new Simulation.ScenarioSimulator().RunAsync(scenario);
+
+        var briefing = Assert.Single(result.Notifications, n => n.Kind == NotificationKind.AccountHandoverBriefing);
+        Assert.Equal(OlliEmail, briefing.Recipient.Email);
+        Assert.Equal("2026-03-09T09:00:00+02:00", RecordingOutbox.Local(briefing)); // Friday afternoon's handover: Monday morning.
+        Assert.Equal(["2026-03-05|kam.meeting.logged|", "2026-03-03|kam.proposal.sent|P-1"], Lines(briefing.Fields["history"], "on", "event", "subject"));
+        Assert.Equal(["Mikko Laine|executive|supporter|high"], Lines(briefing.Fields["dmu"], "name", "role", "attitude", "influence"));
+    }
+
+    [Fact]
     public async Task AccountCare_AccountWithNoHistoryOrDmu_BriefingSaysSoInsteadOfInventingIt()
     {
         await using var host = await WorkflowHost.StartAsync(At("2026-03-02T10:00:00+02:00"), Quiet, r => r.Profiles[AccountId] = Profile());
