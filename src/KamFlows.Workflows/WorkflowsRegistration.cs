@@ -33,6 +33,7 @@ public static class WorkflowsRegistration
             .AddActivity<SweepBirthdaysActivity>(ActivityNames.SweepBirthdays)
             .AddActivity<ReviewQuarterActivity>(ActivityNames.ReviewQuarter)
             .AddActivity<ReadAccountComplaintsActivity>(ActivityNames.ReadAccountComplaints)
-            .AddActivity<RecordMissedActionsActivity>(ActivityNames.RecordMissedActions);
+            .AddActivity<RecordMissedActionsActivity>(ActivityNames.RecordMissedActions)
+            .AddActivity<BriefHandoverActivity>(ActivityNames.BriefHandover);
     }
 }

@@ -100,6 +100,8 @@ public sealed class SimulatorCliTests
             "2026-03-26 09:00 Thu +02:00 KAM ReferralRequest",             // The business day after the letter.
         ], rows);
         Assert.Equal(["account:KONEPAJA"], all.Select(n => n.GetProperty("sourceKey").GetString()).Distinct().Except(["complaint:CP-3", "delivery:D-12"]));
+        // The cross-sell prompt after the delivery (due 23 February) waited for the complaint: the business morning after its resolution.
+        Assert.Contains("2026-03-03 09:00 Tue +02:00 KAM CrossSellPrompt", all.Where(n => n.GetProperty("sourceKey").GetString() == "account:KONEPAJA").Select(Row));
         Assert.All(all, n => Assert.DoesNotContain("ReferenceLetterFollowUp", n.GetProperty("kind").GetString(), StringComparison.Ordinal));
     }
 
@@ -129,11 +131,12 @@ public sealed class SimulatorCliTests
 
         // Finnish KAM (Ascension Day 14 May skipped: the 7-days reminder on the 13th), sent under the floor without approval (the KAM's
         // alert at once), Russian head (Monday 11 May is the Victory Day day off: escalations two Russian business days after the tasks), Bulgarian client (Monday 25 May is a day
-        // off for 24 May: "1 business day left" on Friday 22 May), the client's request in Bulgarian, the review after the revenue report.
+        // off for 24 May: "1 business day left" on Friday 22 May), the client's request in Bulgarian, the review after the revenue report;
+        // ten Finnish business days after the successful delivery, the KAM's cross-sell prompt.
         Assert.Equal(
             """
             Scenario: Finnish KAM, Russian head, Bulgarian client — Calendars and languages of three countries, with no holiday list from the CRM: the Finnish KAM's reminders skip Ascension Day, the proposal went out under the price floor without approval (the KAM is alerted at once), and the Russian head's escalations skip the Victory Day day off (Monday 11 May), the proposal's '7' and '1 business day left' count the Bulgarian client's business days (Monday 25 May is a Bulgarian day off), the reference request goes to the Bulgarian contact in Bulgarian, signed by the KAM; the quarterly review waits for the booked revenue.
-            Simulated until 2026-07-31 00:00 +03:00: 11 notifications, 3 workflow instances, 131 steps.
+            Simulated until 2026-07-31 00:00 +03:00: 12 notifications, 3 workflow instances, 134 steps.
 
             Local time                  Recipient                       Role    Kind                            Subject
             2026-05-11 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     ProposalCallToConfirmReceipt    Soita asiakkaalle Zora Logistics AD: varmista, että tarjous P-2001 on perillä
@@ -143,6 +146,7 @@ public sealed class SimulatorCliTests
             2026-05-13 09:00 Wed +03:00  boris.petrov@supplier.example   head    TaskOverdueEscalation           Просроченная задача по клиенту Zora Logistics AD: КП отправлено ниже минимальной цены без согласования
             2026-05-22 09:00 Fri +03:00  anna.virtanen@supplier.example  KAM     ProposalExpiryReminder          Tarjouksen P-2001 (Zora Logistics AD) voimassaolo päättyy 1 arkipäivän kuluttua
             2026-05-27 09:00 Wed +03:00  anna.virtanen@supplier.example  KAM     ProposalExpired                 Tarjouksen P-2001 (Zora Logistics AD) voimassaolo on päättynyt
+            2026-06-15 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     CrossSellPrompt                 Zora Logistics AD: tarjoa asiakkaan muille toimipisteille ja yksiköille
             2026-06-15 09:00 Mon +03:00  dimitar.ivanov@zora.example     client  ReferenceLetterRequestToClient  Бихте ли споделили впечатленията си от „Warehouse automation, Plovdiv“?
             2026-06-29 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     ReferenceLetterFollowUp         Suosituskirjettä asiakkaalta Zora Logistics AD ei ole vielä saatu
             2026-07-06 09:00 Mon +03:00  anna.virtanen@supplier.example  KAM     QuarterlyBusinessReview         Neljännesvuosikatsaus asiakkaan Zora Logistics AD kanssa: 2026-Q2

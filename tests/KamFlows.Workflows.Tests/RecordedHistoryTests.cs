@@ -1,5 +1,6 @@
 using KamFlows.DevStorage;
 using KamFlows.Workflows.Common;
+using KamFlows.Workflows.Ports;
 using KamFlows.Workflows.Replay;
 using Microsoft.DurableTask;
 
@@ -93,6 +94,11 @@ public sealed class RecordedHistoryTests
     [Fact]
     public void DeliveryDeadlineHistory_RecordedWithTheSeedRules_WouldNotReplayUnderRules2_SoTheWatchIsGated() =>
         AssertReplays_ButNotWhenStamped("ReferenceLetter-deadline.json", "\\\"DecisionRules\\\":3", "\\\"DecisionRules\\\":2");
+
+    /// <summary>The same history as if its execution had read the seed rules (new-account cadence, cross-sell): its decisions no longer match.</summary>
+    [Fact]
+    public void AccountCareRecordedWithDecisionRules2_ReplaysWithoutTheSeedRules_AndWouldNotUnderThem() =>
+        AssertReplays_ButNotWhenStamped("AccountCare.json", "{\\\"DecisionRules\\\":2,", "{\\\"DecisionRules\\\":3,");
 
     /// <summary>The recorded history replays, and the same history with its decision rules restamped does not: the change is gated.</summary>
     private static void AssertReplays_ButNotWhenStamped(string file, string recordedRules, string otherRules)
@@ -234,6 +240,28 @@ public sealed class RecordedHistoryTests
                 await host.SendAsync(Ev.MeetingLogged("2026-04-20T10:00:00+03:00", "2026-04-20T09:30:00+03:00"), "account:ACME");
                 await host.AdvanceToAsync(At("2026-06-05T00:00:00+03:00"));
                 await Save(host, "AccountCare-continued", "account:ACME", "The execution after the quarterly review (state carried over): a meeting, contract renewal, sweeps.");
+            });
+
+        await Record("AccountCare-seed-rules", "account:ACME", "Decision rules 3: a new account's closer dormancy cadence, a contract and a successful delivery (one cross-sell prompt, held by a complaint until resolved), a KAM handover (briefing).",
+            At("2026-03-02T10:00:00+02:00"), r =>
+            {
+                Acme(r);
+                r.History.Add(new AccountHistoryEntry(At("2026-02-20T11:00:00+02:00"), "kam.meeting.logged", ""));
+            }, async host =>
+            {
+                const string key = "account:ACME";
+                await host.SendAsync(Ev.AccountUpserted("2026-03-02T10:00:00+02:00"));
+                await host.SendAsync(Ev.ContractSigned("C-3", "2026-03-02T14:00:00+02:00", "2026-03-01", "2026-12-31", 480_000m), key);
+                await host.SendAsync(Ev.DeliveryCompleted("D-5", "2026-03-05T12:00:00+02:00"), key);
+                await host.SendAsync(Ev.ComplaintOpened("K-1", "2026-03-10T10:00:00+02:00"), key);
+                await host.AdvanceToAsync(At("2026-03-25T14:00:00+02:00"));
+                await host.SendAsync(Ev.ComplaintResolved("K-1", "2026-03-25T14:00:00+02:00"), key);
+                await host.AdvanceToAsync(At("2026-04-01T16:00:00+03:00"));
+                host.Accounts.Profiles[AccountId] = Profile() with { Kam = Kam with { Email = "olli.saari@supplier.example", Name = "Olli Saari" } };
+                await host.SendAsync(Ev.AccountUpsertedWithKam("2026-04-01T16:00:00+03:00", "olli.saari@supplier.example", "Olli Saari"));
+                await host.AdvanceToAsync(At("2026-04-20T00:00:00+03:00"));
+                Assert.Single(host.Outbox.Of(NotificationKind.CrossSellPrompt));
+                Assert.Single(host.Outbox.Of(NotificationKind.AccountHandoverBriefing));
             });
     }
 

@@ -107,7 +107,7 @@ public sealed class WorkflowsOptionsTests
         Assert.Equal(
             [WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation],
             registry.GetOrchestrators().Select(o => o.Key.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(8, registry.GetActivities().Count());
+        Assert.Equal(9, registry.GetActivities().Count());
     }
 
     [Fact]

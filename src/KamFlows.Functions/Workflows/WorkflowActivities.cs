@@ -41,4 +41,8 @@ public static class WorkflowActivities
     [Function(ActivityNames.RecordMissedActions)]
     public static Task<int> RecordMissedActionsAsync([ActivityTrigger] MissedActionsRecord input, string instanceId, FunctionContext context) =>
         ActivityRunner.RunAsync<RecordMissedActionsActivity, MissedActionsRecord, int>(ActivityNames.RecordMissedActions, input, instanceId, context);
+
+    [Function(ActivityNames.BriefHandover)]
+    public static Task<string> BriefHandoverAsync([ActivityTrigger] HandoverBriefingRequest input, string instanceId, FunctionContext context) =>
+        ActivityRunner.RunAsync<BriefHandoverActivity, HandoverBriefingRequest, string>(ActivityNames.BriefHandover, input, instanceId, context);
 }

@@ -14,8 +14,27 @@ public sealed record AccountObject(string Kind, string Id, IReadOnlyDictionary<s
 /// Reads the account store: the workflows' <see cref="IAccountReader"/> port and the management API's views. The
 /// portfolio settings give the reporting currency and rates the quarterly review converts revenue with.
 /// </summary>
-public sealed class AccountReader(AccountStore store, PortfolioSettings? portfolio = null) : IAccountReader
+public sealed class AccountReader(AccountStore store, PortfolioSettings? portfolio = null, Timeline.TimelineStore? timeline = null) : IAccountReader
 {
+    /// <summary>A new KAM's briefing looks this far back in the account's timeline.</summary>
+    private static readonly TimeSpan HistoryWindow = TimeSpan.FromDays(365);
+
+    public async Task<IReadOnlyList<AccountHistoryEntry>> GetRecentHistoryAsync(string accountId, DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        if (timeline is null)
+        {
+            return [];
+        }
+
+        // What was missed never happened: the briefing lists what the client and the KAM actually saw.
+        var entries = await timeline.ReadLatestAsync(accountId, before, HistoryWindow, max, e => e.Origin != Timeline.TimelineOrigin.Missed, cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(e => new AccountHistoryEntry(e.Time, e.Kind, HistorySubject(e.SourceKey)))];
+    }
+
+    /// <summary>The object an entry is about (a proposal, tender, deal ...): the id of its workflow key; empty for the account's own.</summary>
+    private static string HistorySubject(string? sourceKey) =>
+        BusinessKey.TryParse(sourceKey, out var key) && key.Kind != WorkflowKind.Account ? key.Id : string.Empty;
+
     private static readonly HashSet<string> InternalColumns = new(StringComparer.Ordinal) { "PartitionKey", "RowKey", "Timestamp", "odata.etag", "Event" };
 
     public Task<CurrencyRates?> GetCurrencyRatesAsync(CancellationToken cancellationToken) =>

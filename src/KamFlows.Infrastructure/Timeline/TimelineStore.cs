@@ -90,6 +90,32 @@ public sealed class TimelineStore : ITimelineWriter
         return entries;
     }
 
+    /// <summary>The latest <paramref name="max"/> entries before <paramref name="before"/> within <paramref name="window"/> that <paramref name="keep"/> accepts, newest first.</summary>
+    public async Task<IReadOnlyList<TimelineEntry>> ReadLatestAsync(string accountId, DateTimeOffset before, TimeSpan window, int max, Func<TimelineEntry, bool> keep, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        await _created.Value.ConfigureAwait(false);
+        // Rows sort oldest first: read the window and keep its tail.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {Ticks(before - window)} and RowKey lt {Ticks(before)}");
+        var latest = new Queue<TimelineEntry>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var entry = ToEntry(row);
+            if (!keep(entry))
+            {
+                continue;
+            }
+
+            latest.Enqueue(entry);
+            if (latest.Count > max)
+            {
+                latest.Dequeue();
+            }
+        }
+
+        return [.. latest.Reverse()];
+    }
+
     /// <summary>Blanks an erased person in every entry about them; returns how many entries were rewritten.</summary>
     public async Task<int> EraseContactAsync(string accountId, string contactId, CancellationToken cancellationToken)
     {

@@ -2,6 +2,9 @@
 // birthdays (swept by an activity, so no birthday enters history), contract renewals 120/60/30 days ahead, the
 // quarterly ROI review with the account's numbers (and portfolio concentration and value-bond flags), dormant
 // relationships, and nudges toward the information bond. Continues as new every quarter to keep history short.
+// Seed rules (decision rules 3, gated on run.Options.SeedRules so older executions replay unchanged): a new KAM's
+// briefing (read by an activity: no contact's name enters history), the closer dormancy cadence of new accounts, and
+// one pending cross-sell prompt at a time after contracts and successful deliveries, held while a complaint is open.
 using System.Globalization;
 using KamFlows.Domain.Accounts;
 using KamFlows.Domain.Events;
@@ -15,7 +18,7 @@ using static KamFlows.Workflows.Common.TemplateFields;
 namespace KamFlows.Workflows.AccountCare;
 
 /// <summary>One instance per account (<c>account:{id}</c>); it never ends while the account exists.</summary>
-public sealed class AccountCare : KamWorkflow<AccountCareState>
+public sealed partial class AccountCare : KamWorkflow<AccountCareState>
 {
     internal const string Sweep = "sweep";
     internal const string Review = "review";
@@ -37,7 +40,8 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         var at = canonicalEvent.Time.ToDateTimeOffset();
         switch (canonicalEvent.Data)
         {
-            case AccountUpserted:
+            case AccountUpserted d:
+                NoteKam(state, d, at);
                 run.RefreshProfile();
                 return EventDisposition.Applied;
             case ContactUpserted:
@@ -69,14 +73,23 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
                 Track(state.OpenComplaints, d.ComplaintId, open: true);
                 break;
             case ComplaintResolved d:
-                Track(state.OpenComplaints, d.ComplaintId, open: false);
+                CloseComplaint(state, d.ComplaintId, at);
                 break;
             case ComplaintClosed d:
-                Track(state.OpenComplaints, d.ComplaintId, open: false); // Closed without a separate resolution event.
+                CloseComplaint(state, d.ComplaintId, at); // Closed without a separate resolution event.
                 break;
             case ContractSigned d:
                 state.Contracts.RemoveAll(c => c.ContractId == d.ContractId);
                 state.Contracts.Add(new ContractTerm(d.ContractId, d.StartsOn.ToDateOnly(), d.EndsOn.ToDateOnly(), d.Value?.Amount, d.Value?.Currency.Code));
+                if (state.FirstContractStartsOn is not { } first || d.StartsOn.ToDateOnly() < first)
+                {
+                    state.FirstContractStartsOn = d.StartsOn.ToDateOnly();
+                }
+
+                AddCrossSellTrigger(state, new CrossSellTrigger(CrossSellKinds.Contract, d.ContractId, at, null), run);
+                break;
+            case DeliveryCompleted d when d.OnTime && d.ExpectationsMet:
+                AddCrossSellTrigger(state, new CrossSellTrigger(CrossSellKinds.Delivery, d.DeliveryId, at, d.Description), run);
                 break;
             case MeetingLogged d:
                 at = d.HeldAt.ToDateTimeOffset();
@@ -183,19 +196,37 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         }
 
         var lastContact = kam.DateOf(state.LastContactAt ?? state.CreatedAt);
+        var newUntil = run.Options.SeedRules ? NewAccountUntil(state, options) : null;
+        if (newUntil is { } until && today < until)
+        {
+            // A new account: silence is flagged after NewAccountDormantAfterDays, as long as the account is new.
+            var step = options.NewAccountDormantAfterDays;
+            var newIndex = Math.Max(1, Period.DaysBetween(lastContact, today) / step);
+            for (var k = newIndex; k <= newIndex + 1 && lastContact.PlusDays(k * step) < until; k++)
+            {
+                var due = kam.OnOrAfter(lastContact.PlusDays(k * step));
+                yield return Dormant(state, profile, kam, lastContact, due, "new-" + k.ToString(CultureInfo.InvariantCulture), run);
+            }
+        }
+
         var dormantIndex = Math.Max(1, Period.DaysBetween(lastContact, today) / options.DormantAfterDays);
         for (var n = dormantIndex; n <= dormantIndex + 1; n++)
         {
-            var due = kam.OnOrAfter(lastContact.PlusDays(n * options.DormantAfterDays));
-            yield return new PlanItem
+            if (newUntil is { } end && lastContact.PlusDays(n * options.DormantAfterDays) < end)
             {
-                Id = Id(state.Key, NotificationKind.RelationshipDormant, "since-" + Iso(lastContact), n.ToString(CultureInfo.InvariantCulture)),
-                Kind = NotificationKind.RelationshipDormant,
-                DueAt = due,
-                Title = $"No meeting or event with {profile.Name} since {Iso(lastContact)}",
-                SkipWhenLateAfter = run.ReminderGrace,
-                Fields = Of(("days_since_last_contact", Number(Period.DaysBetween(lastContact, kam.DateOf(due)))), ("last_contact_on", Date(lastContact))),
-            };
+                continue; // Within the new-account months the closer cadence above applies.
+            }
+
+            var due = kam.OnOrAfter(lastContact.PlusDays(n * options.DormantAfterDays));
+            yield return Dormant(state, profile, kam, lastContact, due, n.ToString(CultureInfo.InvariantCulture), run);
+        }
+
+        if (run.Options.SeedRules)
+        {
+            foreach (var item in SeedRuleItems(state, run, profile, kam))
+            {
+                yield return item;
+            }
         }
 
         if (options.InformationBondNudgeEveryDays > 0 && !profile.Bonds.Contains(WireName.Of(BondKind.InformationAndControl)))
@@ -217,6 +248,16 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
         }
     }
 
+    private static PlanItem Dormant(AccountCareState state, Ports.AccountProfile profile, RecipientCalendar kam, LocalDate lastContact, DateTimeOffset due, string occurrence, WorkflowRun run) => new()
+    {
+        Id = Id(state.Key, NotificationKind.RelationshipDormant, "since-" + Iso(lastContact), occurrence),
+        Kind = NotificationKind.RelationshipDormant,
+        DueAt = due,
+        Title = $"No meeting or event with {profile.Name} since {Iso(lastContact)}",
+        SkipWhenLateAfter = run.ReminderGrace,
+        Fields = Of(("days_since_last_contact", Number(Period.DaysBetween(lastContact, kam.DateOf(due)))), ("last_contact_on", Date(lastContact))),
+    };
+
     private static PlanItem Internal(AccountCareState state, string step, string occurrence, DateTimeOffset due, string title) => new()
     {
         Id = string.Join('|', state.Key, step, occurrence),
@@ -232,6 +273,11 @@ public sealed class AccountCare : KamWorkflow<AccountCareState>
     protected override async Task<string> RunInternalAsync(AccountCareState state, PlanItem item, DateTimeOffset sendAt, WorkflowRun run)
     {
         var options = run.Options.AccountCare;
+        if (item.Internal == Handover)
+        {
+            return await BriefAsync(state, item, sendAt, run).ConfigureAwait(true);
+        }
+
         if (item.Internal == Sweep)
         {
             var erased = state.ErasedContacts.ToList();

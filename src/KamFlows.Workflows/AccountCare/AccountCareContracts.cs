@@ -69,3 +69,44 @@ public sealed record QuarterlyReviewRequest
 /// <param name="ValueBondRisk">Whether the value-bond risk flag was raised.</param>
 /// <param name="ConcentrationChecked">False when other accounts had not reported yet and the wait was not over.</param>
 public sealed record QuarterlyReviewOutcome(string Outcome, decimal? RevenueSharePercent, IReadOnlyList<string> Warnings, bool ValueBondRisk, bool ConcentrationChecked = true);
+
+/// <summary>Codes of what a cross-sell prompt follows (template fields and plan ids).</summary>
+public static class CrossSellKinds
+{
+    public const string Contract = "contract";
+    public const string Delivery = "delivery";
+}
+
+/// <summary>A contract still running, for the new KAM's briefing.</summary>
+public sealed record HandoverContract(string ContractId, DateOnly EndsOn);
+
+/// <summary>Input of the handover briefing: ids and dates the workflow knows, never a contact's name (the activity reads the DMU).</summary>
+public sealed record HandoverBriefingRequest
+{
+    public required string AccountId { get; init; }
+
+    public required string SourceKey { get; init; }
+
+    public required string NotificationId { get; init; }
+
+    /// <summary>The new KAM's local send time.</summary>
+    public required DateTimeOffset SendAt { get; init; }
+
+    public required DateTimeOffset HandoverAt { get; init; }
+
+    public required string PreviousKamEmail { get; init; }
+
+    public string? PreviousKamName { get; init; }
+
+    /// <summary>At most this many timeline entries before the handover.</summary>
+    public int HistoryEntries { get; init; } = 15;
+
+    public IReadOnlyList<string> OpenOpportunities { get; init; } = [];
+
+    public IReadOnlyList<string> OpenComplaints { get; init; } = [];
+
+    public IReadOnlyList<HandoverContract> Contracts { get; init; } = [];
+
+    /// <summary>Upcoming actions of every workflow of the account in this many days after sending are listed.</summary>
+    public int UpcomingDays { get; init; } = 90;
+}

@@ -56,8 +56,36 @@ public sealed class AccountCareOptions
     /// <summary>What was sent is remembered this many days (older entries are dropped when the instance continues as new).</summary>
     public int FiredRetentionDays { get; set; } = 400;
 
+    /// <summary>
+    /// An account is new (seed 001: new clients need even more attention) for this many months from its first contract's
+    /// start, else from when KamFlows started following it (0: no closer cadence).
+    /// </summary>
+    public int NewAccountMonths { get; set; } = 6;
+
+    /// <summary>While the account is new, the relationship is dormant after this many days without a meeting or event.</summary>
+    public int NewAccountDormantAfterDays { get; set; } = 14;
+
+    /// <summary>After <c>kam.contract.signed</c>, the KAM is prompted to offer the client's other branches and divisions after this many business days.</summary>
+    public int CrossSellAfterBusinessDays { get; set; } = 10;
+
+    /// <summary>After a successful <c>kam.delivery.completed</c> (on time, expectations met): the same prompt after this many business days.</summary>
+    public int CrossSellAfterDeliveryBusinessDays { get; set; } = 10;
+
+    /// <summary>A new KAM's briefing lists at most this many of the account's latest timeline entries.</summary>
+    public int HandoverHistoryEntries { get; set; } = 15;
+
     internal void Validate(OptionErrors e)
     {
+        e.Between(nameof(NewAccountMonths), NewAccountMonths, 0, 36);
+        e.AtLeast(nameof(NewAccountDormantAfterDays), NewAccountDormantAfterDays, 1);
+        if (NewAccountDormantAfterDays > DormantAfterDays)
+        {
+            e.Add(nameof(NewAccountDormantAfterDays), $"must not be longer than DormantAfterDays ({DormantAfterDays}): new accounts get a closer cadence");
+        }
+
+        e.Between(nameof(CrossSellAfterBusinessDays), CrossSellAfterBusinessDays, 1, 120);
+        e.Between(nameof(CrossSellAfterDeliveryBusinessDays), CrossSellAfterDeliveryBusinessDays, 1, 120);
+        e.Between(nameof(HandoverHistoryEntries), HandoverHistoryEntries, 1, 100);
         e.AtLeast(nameof(BirthdayReminderBusinessDaysBefore), BirthdayReminderBusinessDaysBefore, 0);
         e.AtLeast(nameof(BirthdaySweepEveryDays), BirthdaySweepEveryDays, 1);
         if (BirthdayLookaheadDays <= BirthdaySweepEveryDays)

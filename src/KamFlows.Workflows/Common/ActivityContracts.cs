@@ -14,6 +14,7 @@ public static class ActivityNames
     public const string ReviewQuarter = nameof(ReviewQuarter);
     public const string ReadAccountComplaints = nameof(ReadAccountComplaints);
     public const string RecordMissedActions = nameof(RecordMissedActions);
+    public const string BriefHandover = nameof(BriefHandover);
 }
 
 /// <summary>

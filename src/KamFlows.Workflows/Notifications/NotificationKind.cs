@@ -62,4 +62,8 @@ public enum NotificationKind
     DeliveryDeadlineApproaching,
     DeliveryOverdue,
     DeliveryDeadlineMoved,
+
+    // Account care, seed rules (issue 14 item 7).
+    AccountHandoverBriefing,
+    CrossSellPrompt,
 }

@@ -80,7 +80,18 @@ public interface IAccountReader
     /// with; null when none are configured (then the account's own currency is the reporting one and no rate is known).
     /// </summary>
     Task<CurrencyRates?> GetCurrencyRatesAsync(CancellationToken cancellationToken) => Task.FromResult<CurrencyRates?>(null);
+
+    /// <summary>
+    /// The account's timeline before <paramref name="before"/>, newest first, at most <paramref name="max"/> entries (events
+    /// received and notifications sent; no personal data). A new KAM's briefing lists them. Added with the seed rules:
+    /// the default knows none, and the briefing then says so.
+    /// </summary>
+    Task<IReadOnlyList<AccountHistoryEntry>> GetRecentHistoryAsync(string accountId, DateTimeOffset before, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<AccountHistoryEntry>>([]);
 }
+
+/// <summary>One line of an account's history: when, what (a canonical event type or a notification kind) and what it was about (an id; may be empty).</summary>
+public sealed record AccountHistoryEntry(DateTimeOffset Time, string Kind, string Subject);
 
 /// <summary>One complaint of an account as intake stored it (kam.complaint.*): open while neither resolved nor closed.</summary>
 public sealed record ComplaintFacts(string ComplaintId, string? DeliveryId, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt)

@@ -16,10 +16,15 @@ public sealed class SimulatedAccounts : IAccountReader
     private readonly Dictionary<(string Account, string Contact), ContactPersonalFacts> _personal = [];
     private readonly Dictionary<(string Account, DateOnly Start, DateOnly End), (decimal Amount, string Currency)> _revenue = [];
     private readonly Dictionary<(string Account, string Complaint), ComplaintFacts> _complaints = [];
+    private readonly List<(string Account, AccountHistoryEntry Entry)> _history = [];
 
     public void Apply(CanonicalEvent canonicalEvent)
     {
         ArgumentNullException.ThrowIfNull(canonicalEvent);
+        // The account's timeline as intake writes it, received events only (what KamFlows sent is the simulation's output).
+        var key = BusinessKey.For(canonicalEvent);
+        _history.Add((canonicalEvent.Data.AccountId, new AccountHistoryEntry(canonicalEvent.Time.ToDateTimeOffset(), canonicalEvent.Type,
+            key.Kind == WorkflowKind.Account ? string.Empty : key.Id)));
         switch (canonicalEvent.Data)
         {
             case AccountUpserted d:
@@ -70,6 +75,10 @@ public sealed class SimulatedAccounts : IAccountReader
 
     public Task<IReadOnlyList<ComplaintFacts>> GetComplaintsAsync(string accountId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ComplaintFacts>>([.. _complaints.Where(kv => kv.Key.Account == accountId).Select(kv => kv.Value).OrderBy(c => c.ComplaintId, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<AccountHistoryEntry>> GetRecentHistoryAsync(string accountId, DateTimeOffset before, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<AccountHistoryEntry>>([.. _history.Where(h => h.Account == accountId && h.Entry.Time < before)
+            .Select(h => h.Entry).OrderByDescending(e => e.Time).Take(max)]);
 
     public Task<AccountProfile?> GetProfileAsync(string accountId, CancellationToken cancellationToken) =>
         Task.FromResult(_profiles.GetValueOrDefault(accountId));

@@ -20,7 +20,7 @@ public sealed partial class TemplateTranslationTests
     {
         "account_name", "recipient_name", "kam_name", "kam_email", "kam_title", "proposal_id", "tender_title", "tender_id", "opportunity_name",
         "opportunity_id", "delivery_description", "delivery_id", "contact_name", "contract_id", "next_step", "quarter", "week", "not_reported",
-        "warnings", "name", "account", "subject", "complaint_summary", "resolution", "link",
+        "warnings", "name", "account", "subject", "complaint_summary", "resolution", "link", "previous_kam_name",
         "team_lead_name", "team_lead_email",
     };
 

@@ -250,4 +250,14 @@ public static class Ev
 
     public static string ContactErased(string contactId, string time) =>
         Make(CanonicalEventTypes.ContactErased, time, new JsonObject { ["contact_id"] = contactId });
+
+    /// <summary>Acme's upsert with another KAM (a handover), in Helsinki.</summary>
+    public static string AccountUpsertedWithKam(string time, string kamEmail, string kamName)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(AccountUpserted(time))!;
+        json["data"]!["kam"]!["email"] = kamEmail;
+        json["data"]!["kam"]!["name"] = kamName;
+        json["id"] = "evt-kam-" + Interlocked.Increment(ref _number).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return json.ToJsonString();
+    }
 }

@@ -19,6 +19,17 @@ public sealed class InMemoryAccountReader : IAccountReader
 
     public ConcurrentDictionary<string, decimal> Margins { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The account timeline as intake keeps it (any account; tests add entries).</summary>
+    public List<AccountHistoryEntry> History { get; } = [];
+
+    public Task<IReadOnlyList<AccountHistoryEntry>> GetRecentHistoryAsync(string accountId, DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        lock (History)
+        {
+            return Task.FromResult<IReadOnlyList<AccountHistoryEntry>>([.. History.Where(h => h.Time < before).OrderByDescending(h => h.Time).Take(max)]);
+        }
+    }
+
     /// <summary>The configured reporting currency and rates (null: none configured).</summary>
     public CurrencyRates? Rates { get; set; }
 

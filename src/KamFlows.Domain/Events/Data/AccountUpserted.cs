@@ -34,6 +34,9 @@ public sealed record AccountUpserted : ICanonicalEventData
     /// <summary>The client's country (ISO 3166-1 alpha-2, as for a KAM): its holidays count in client deadlines.</summary>
     public string? Country { get; init; }
 
+    /// <summary>Since when the client buys from us, when the CRM knows it: an account is new (closer cadence) for its first months.</summary>
+    public LocalDate? ClientSince { get; init; }
+
     public Account ToAccount() =>
         new(AccountId, Name, Kam, Head, Currency, Groups, Bonds, PriceFloor, AllowsDirectReferenceRequests, IsKeyAccount, Country);
 
@@ -52,6 +55,7 @@ public sealed record AccountUpserted : ICanonicalEventData
             AllowsDirectReferenceRequests = r.OptionalBool("allows_direct_reference_requests", false),
             IsKeyAccount = r.OptionalBool("is_key_account", true),
             Country = r.OptionalCountry("country"),
+            ClientSince = r.OptionalDate("client_since"),
         };
         if (data.Groups.Contains(KeyClientGroup.Breadwinner))
         {
@@ -79,5 +83,6 @@ public sealed record AccountUpserted : ICanonicalEventData
         w.Bool("allows_direct_reference_requests", AllowsDirectReferenceRequests);
         w.Bool("is_key_account", IsKeyAccount);
         w.String("country", Country);
+        w.Date("client_since", ClientSince);
     }
 }
