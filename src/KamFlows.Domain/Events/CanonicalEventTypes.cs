@@ -34,6 +34,10 @@ public static class CanonicalEventTypes
     public const string ProposalPriceDeclined = "kam.proposal.price_declined";
     public const string ComplaintClosed = "kam.complaint.closed";
 
+    // Added for issue 14 item 7: preparation before every meeting and its outcome recorded after it (seed 003).
+    public const string MeetingScheduled = "kam.meeting.scheduled";
+    public const string MeetingCancelled = "kam.meeting.cancelled";
+
     private static readonly FrozenDictionary<string, Func<JsonFieldReader, ICanonicalEventData>> ReadersByType =
         new Dictionary<string, Func<JsonFieldReader, ICanonicalEventData>>(StringComparer.Ordinal)
         {
@@ -62,14 +66,17 @@ public static class CanonicalEventTypes
             [ProposalPriceApproved] = Data.ProposalPriceApproved.Read,
             [ProposalPriceDeclined] = Data.ProposalPriceDeclined.Read,
             [ComplaintClosed] = Data.ComplaintClosed.Read,
+            [MeetingScheduled] = Data.MeetingScheduled.Read,
+            [MeetingCancelled] = Data.MeetingCancelled.Read,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>All 25 types: the 21 DESIGN.md lists, in its order, then the four issue 14 added.</summary>
+    /// <summary>All 27 types: the 21 DESIGN.md lists, in its order, then the six issue 14 added.</summary>
     public static readonly ValueList<string> All = ValueList.Of(
         AccountUpserted, ContactUpserted, ContactErased, RevenueReported, OpportunityUpserted, OpportunityStageChanged,
         MeetingLogged, ProposalSent, ProposalAcknowledged, ProposalMeetingAgreed, ProposalRevised, ProposalAccepted,
         ProposalRejected, TenderAnnounced, TenderDateChanged, TenderResult, ContractSigned, DeliveryCompleted,
-        ComplaintOpened, ComplaintResolved, ReferenceReceived, ProposalDrafted, ProposalPriceApproved, ProposalPriceDeclined, ComplaintClosed);
+        ComplaintOpened, ComplaintResolved, ReferenceReceived, ProposalDrafted, ProposalPriceApproved, ProposalPriceDeclined, ComplaintClosed,
+        MeetingScheduled, MeetingCancelled);
 
     public static bool IsKnown(string? type) => type is not null && ReadersByType.ContainsKey(type);
 

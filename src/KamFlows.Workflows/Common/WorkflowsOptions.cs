@@ -55,6 +55,9 @@ public sealed class WorkflowsOptions
 
     public ComplaintHandlingOptions ComplaintHandling { get; set; } = new();
 
+    /// <summary>Meetings with the client: preparation before, outcome recorded after (issue 14 item 7).</summary>
+    public Meetings.MeetingPreparationOptions Meetings { get; set; } = new();
+
     /// <summary>Problems, each naming its configuration key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -67,6 +70,7 @@ public sealed class WorkflowsOptions
         ReferenceLetter.Validate(new OptionErrors(errors, Section + ":ReferenceLetter"));
         AccountCare.Validate(new OptionErrors(errors, Section + ":AccountCare"));
         ComplaintHandling.Validate(new OptionErrors(errors, Section + ":ComplaintHandling"));
+        Meetings.Validate(new OptionErrors(errors, Section + ":Meetings"));
         return errors;
     }
 }

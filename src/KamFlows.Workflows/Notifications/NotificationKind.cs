@@ -57,4 +57,8 @@ public enum NotificationKind
     // Scheduled digests.
     DailyAgenda,
     WeeklyReport,
+
+    // Meetings with the client (issue 14 item 7, seed 003): preparation before, outcome recorded after.
+    MeetingPreparationReminder,
+    MeetingOutcomeNotRecorded,
 }

@@ -19,6 +19,18 @@ public sealed class InMemoryAccountReader : IAccountReader
 
     public ConcurrentDictionary<string, decimal> Margins { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Proposals as intake stores them (by id).</summary>
+    public ConcurrentDictionary<string, ProposalFacts> Proposals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Meetings logged as held (by id).</summary>
+    public ConcurrentDictionary<string, HeldMeetingFacts> HeldMeetings { get; } = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<ProposalFacts>> GetProposalsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ProposalFacts>>([.. Proposals.Values.OrderBy(p => p.ProposalId, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<HeldMeetingFacts>> GetHeldMeetingsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HeldMeetingFacts>>([.. HeldMeetings.Values.OrderBy(m => m.HeldAt)]);
+
     /// <summary>The configured reporting currency and rates (null: none configured).</summary>
     public CurrencyRates? Rates { get; set; }
 
