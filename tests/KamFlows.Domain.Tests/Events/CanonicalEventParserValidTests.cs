@@ -23,12 +23,13 @@ public sealed class CanonicalEventParserValidTests
     private static T Data<T>(string type) => Assert.IsType<T>(Parse(CanonicalEventSamples.ByType[type]).Data);
 
     [Fact]
-    public void CanonicalEventTypes_All_TheTwentyOneDesignedTypesAndTheFourOfIssue14()
+    public void CanonicalEventTypes_All_TheTwentyOneDesignedTypesAndTheSixOfIssue14()
     {
-        Assert.Equal(25, CanonicalEventTypes.All.Count);
-        Assert.Equal(25, CanonicalEventTypes.All.Distinct().Count());
+        Assert.Equal(27, CanonicalEventTypes.All.Count);
+        Assert.Equal(27, CanonicalEventTypes.All.Distinct().Count());
         Assert.Equal(
-            [CanonicalEventTypes.ProposalDrafted, CanonicalEventTypes.ProposalPriceApproved, CanonicalEventTypes.ProposalPriceDeclined, CanonicalEventTypes.ComplaintClosed],
+            [CanonicalEventTypes.ProposalDrafted, CanonicalEventTypes.ProposalPriceApproved, CanonicalEventTypes.ProposalPriceDeclined, CanonicalEventTypes.ComplaintClosed,
+                CanonicalEventTypes.MeetingScheduled, CanonicalEventTypes.MeetingCancelled],
             CanonicalEventTypes.All.Skip(21));
         Assert.Equal(CanonicalEventTypes.All.Order(), CanonicalEventSamples.ByType.Keys.Order());
         Assert.True(CanonicalEventTypes.IsKnown("kam.proposal.meeting_agreed"));
@@ -43,6 +44,19 @@ public sealed class CanonicalEventParserValidTests
         Assert.Equal(new NodaTime.LocalDate(2027, 4, 30), d.ValidUntil);
         Assert.Equal(2, Data<KamFlows.Domain.Events.Data.ProposalPriceDeclined>(CanonicalEventTypes.ProposalPriceDeclined).Version);
         Assert.Equal("CP-1", Data<KamFlows.Domain.Events.Data.ComplaintClosed>(CanonicalEventTypes.ComplaintClosed).ComplaintId);
+    }
+
+    [Fact]
+    public void Parse_MeetingScheduled_TimesAttendeesAndLinks_EndDefaultsToAnHour()
+    {
+        var d = Data<KamFlows.Domain.Events.Data.MeetingScheduled>(CanonicalEventTypes.MeetingScheduled);
+        Assert.Equal(("M-11", "Business case with the CFO", "Acme HQ, Espoo", "O-3", "P-7", "T-9"), (d.MeetingId, d.Subject, d.Location, d.OpportunityId, d.ProposalId, d.TenderId));
+        Assert.Equal((Stamp("2026-03-04T10:00:00+02:00"), Stamp("2026-03-04T11:30:00+02:00")), (d.StartsAt, d.End));
+        Assert.Equal(["C-1", "C-2"], d.ContactIds);
+        var noEnd = Assert.IsType<KamFlows.Domain.Events.Data.MeetingScheduled>(
+            Parse(CanonicalEventSamples.With(CanonicalEventTypes.MeetingScheduled, "data.ends_at", CanonicalEventSamples.Remove)).Data);
+        Assert.Equal((null, Stamp("2026-03-04T11:00:00+02:00")), (noEnd.EndsAt, noEnd.End));
+        Assert.Equal("The CFO is travelling", Data<KamFlows.Domain.Events.Data.MeetingCancelled>(CanonicalEventTypes.MeetingCancelled).Reason);
     }
 
     [Theory]

@@ -21,6 +21,7 @@ public sealed partial class TemplateTranslationTests
         "account_name", "recipient_name", "kam_name", "kam_email", "kam_title", "proposal_id", "tender_title", "tender_id", "opportunity_name",
         "opportunity_id", "delivery_description", "delivery_id", "contact_name", "contract_id", "next_step", "quarter", "week", "not_reported",
         "warnings", "name", "account", "subject", "complaint_summary", "resolution", "link",
+        "meeting_id", "meeting_subject", "meeting_location", "summary", "complaint_id",
     };
 
     // Product and setting names, not English prose.
