@@ -195,4 +195,23 @@ public sealed class MeetingPreparationTests
         Assert.Empty(host.Outbox.Of(NotificationKind.ProposalMeetingPreparation));
         Assert.Equal("2026-04-13T09:00:00+03:00", RecordingOutbox.Local(host.Outbox.One(NotificationKind.MeetingPreparationReminder)));
     }
+
+    [Fact]
+    public async Task AccountCare_AScheduledMeetingIsContactWithTheClient_ACancelledOneIsNot()
+    {
+        async Task<IReadOnlyList<NotificationRequest>> DormancyAfterAsync(string meetingEvent)
+        {
+            await using var host = await WorkflowHost.StartAsync(At("2026-02-10T10:00:00+02:00"), o => o.AccountCare.DormantAfterDays = 60, r => Acme(r));
+            await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
+            await host.SendAsync(Ev.MeetingLogged("2026-02-10T12:00:00+02:00", "2026-02-10T11:00:00+02:00"), "account:ACME");
+            await host.AdvanceToAsync(At("2026-03-20T10:00:00+02:00"));
+            await host.SendAsync(meetingEvent, "account:ACME");
+            await host.AdvanceToAsync(At("2026-04-14T10:00:00+03:00"));
+            return host.Outbox.Of(NotificationKind.RelationshipDormant);
+        }
+
+        var afterCancel = Assert.Single(await DormancyAfterAsync(Ev.MeetingCancelled("M-7", "2026-03-20T10:00:00+02:00")));
+        Assert.Equal(("2026-04-13T09:00:00+03:00", "2026-02-10"), (RecordingOutbox.Local(afterCancel), afterCancel.Fields["last_contact_on"].Date));
+        Assert.Empty(await DormancyAfterAsync(Ev.MeetingScheduled("M-7", "2026-03-20T10:00:00+02:00", "2026-05-05T10:00:00+03:00")));
+    }
 }
