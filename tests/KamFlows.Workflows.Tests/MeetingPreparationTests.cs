@@ -164,6 +164,35 @@ public sealed class MeetingPreparationTests
     }
 
     [Fact]
+    public async Task Meeting_ScheduledAgainAfterItWasLogged_ARestartedInstanceSendsNothing()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-19T16:00:00+02:00"));
+        await host.SendToAllAsync(Ev.MeetingLoggedFor("M-1", "2026-03-19T16:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        Assert.Equal("outcome-recorded", (await host.ResultAsync(Key)).Outcome);
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-19T16:30:00+02:00", "2026-03-19T14:00:00+02:00", subject: "Pilot results (notes added)")); // The CRM re-sends the edited record.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder));
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
+        Assert.Equal("ended-before-scheduled", (await host.ResultAsync(Key)).Outcome);
+    }
+
+    [Fact]
+    public async Task Meeting_SubjectEditedAfterTheMeeting_StillAsksForItsOutcome()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-19T16:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-19T16:00:00+02:00", "2026-03-19T14:00:00+02:00", subject: "Pilot results"), Key);
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        Assert.Equal(["2026-03-20T09:00:00+02:00", "2026-03-24T09:00:00+02:00"], host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded).Select(RecordingOutbox.Local));
+        Assert.Equal("Pilot results", host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded)[0].Fields["meeting_subject"].Text);
+    }
+
+    [Fact]
     public async Task ProposalMeeting_ReportedAsScheduled_PreparedOnceByTheMeetingWorkflow_NotByTheProposal()
     {
         await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));

@@ -115,10 +115,15 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
     private async Task FillMeetingMaterialAsync(NotificationDraft input, NotificationSpec spec, Dictionary<string, TemplateValue> fields, NotificationRecipient recipient,
         Func<Task<IReadOnlyList<ContactProfile>>> contacts)
     {
+        bool Needs(string key) => spec.RequiredFields.Contains(key) && !fields.ContainsKey(key);
+        if (!Needs("attendees") && !Needs("open_complaints") && !Needs("open_proposals") && !Needs("recent_meetings"))
+        {
+            return; // Not a meeting's preparation.
+        }
+
         var ct = CancellationToken.None;
         var zone = BusinessCalendar.ZoneFromId(recipient.TimeZone);
         var today = NodaTime.Instant.FromDateTimeOffset(input.SendAt).InZone(zone).Date;
-        bool Needs(string key) => spec.RequiredFields.Contains(key) && !fields.ContainsKey(key);
         if (Needs("attendees"))
         {
             var named = new HashSet<string>(input.Attendees ?? [], StringComparer.Ordinal);

@@ -135,6 +135,11 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
             };
         }
 
+        if (EndedBeforeKnown(state))
+        {
+            yield break; // A CRM update of a past meeting (its outcome is usually recorded with it), not a meeting to follow.
+        }
+
         var first = kam.OnOrAfter(kam.DateOf(ends).PlusDays(1)); // The next business morning after the meeting.
         var second = kam.BusinessDaysAfter(first, run.Options.Meetings.OutcomeReminderBusinessDays);
         foreach (var (number, dueAt) in new[] { (1, first), (2, second) })
@@ -183,6 +188,9 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
         return soon < starts ? soon : known;
     }
 
+    /// <summary>The meeting had ended when this instance first heard of it (e.g. re-sent after it was logged and this instance ended).</summary>
+    private static bool EndedBeforeKnown(MeetingState state) => state.ScheduledAt >= state.EndsAt;
+
     private static string OutcomeId(MeetingState state, int number) =>
         Id(state.Key, NotificationKind.MeetingOutcomeNotRecorded, Outcome, Stamp(state.EndsAt!.Value), number.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
@@ -192,6 +200,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
     protected override string? Finished(MeetingState state, WorkflowRun run) =>
         state.CancelledAt is not null ? "cancelled"
         : state.LoggedAt is not null ? "outcome-recorded"
+        : EndedBeforeKnown(state) ? "ended-before-scheduled"
         : state.Fired.ContainsKey(OutcomeId(state, 2)) ? "outcome-not-recorded"
         : null;
 }
