@@ -17,6 +17,7 @@ public static class WorkflowCatalog
     public const string ReferenceLetter = nameof(ReferenceLetter);
     public const string AccountCare = nameof(AccountCare);
     public const string ComplaintHandling = nameof(ComplaintHandling);
+    public const string MeetingPreparation = nameof(MeetingPreparation);
 
     /// <summary>The orchestrator started (signal-with-start) for a business key of this kind.</summary>
     public static string OrchestratorFor(WorkflowKind kind) => kind switch
@@ -27,6 +28,7 @@ public static class WorkflowCatalog
         WorkflowKind.Delivery => ReferenceLetter,
         WorkflowKind.Account => AccountCare,
         WorkflowKind.Complaint => ComplaintHandling,
+        WorkflowKind.Meeting => MeetingPreparation,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "No workflow follows this kind."),
     };
 }

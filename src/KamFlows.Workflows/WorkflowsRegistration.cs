@@ -3,6 +3,7 @@ using KamFlows.Workflows.AccountCare;
 using KamFlows.Workflows.Activities;
 using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Complaints;
+using KamFlows.Workflows.Meetings;
 using KamFlows.Workflows.Proposals;
 using KamFlows.Workflows.References;
 using KamFlows.Workflows.SaleCycles;
@@ -26,6 +27,7 @@ public static class WorkflowsRegistration
             .AddOrchestrator<ReferenceLetter>(WorkflowCatalog.ReferenceLetter)
             .AddOrchestrator<AccountCare.AccountCare>(WorkflowCatalog.AccountCare)
             .AddOrchestrator<ComplaintHandling>(WorkflowCatalog.ComplaintHandling)
+            .AddOrchestrator<MeetingPreparation>(WorkflowCatalog.MeetingPreparation)
             .AddActivity<ReadWorkflowOptionsActivity>(ActivityNames.ReadWorkflowOptions)
             .AddActivity<ReadAccountProfileActivity>(ActivityNames.ReadAccountProfile)
             .AddActivity<EnqueueNotificationActivity>(ActivityNames.EnqueueNotification)

@@ -50,10 +50,10 @@ public sealed class PublishedFunctionsMetadataTests(PublishedFunctionsApp app)
         var orchestrations = Functions.Where(f => f.TriggerType == "orchestrationTrigger").Select(f => f.Name).ToList();
         var started = Enum.GetValues<WorkflowKind>().Select(WorkflowCatalog.OrchestratorFor).ToList();
 
-        Assert.Equal(6, started.Distinct().Count());
+        Assert.Equal(7, started.Distinct().Count());
         Assert.All(started, name => Assert.Contains(name, orchestrations));
         Assert.Equal(
-            ["AccountCare", "ComplaintHandling", "ProposalFollowUp", "ReferenceLetter", "SaleCycle", "TenderPreparation"],
+            ["AccountCare", "ComplaintHandling", "MeetingPreparation", "ProposalFollowUp", "ReferenceLetter", "SaleCycle", "TenderPreparation"],
             started.Order(StringComparer.Ordinal));
     }
 

@@ -195,7 +195,7 @@ public sealed class EventRecorder : TaskOrchestrator<RecorderInput, string>
     public static void RegisterForEveryWorkflow(DurableTaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        foreach (var name in new[] { WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.TenderPreparation, WorkflowCatalog.SaleCycle, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling })
+        foreach (var name in new[] { WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.TenderPreparation, WorkflowCatalog.SaleCycle, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling, WorkflowCatalog.MeetingPreparation })
         {
             registry.AddOrchestrator(name, () => new EventRecorder());
         }

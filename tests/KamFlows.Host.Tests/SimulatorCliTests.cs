@@ -124,6 +124,24 @@ public sealed class SimulatorCliTests
     }
 
     [Fact]
+    public async Task Simulate_Meetings_EachPreparedOnce_MovedPreparationMoves_OutcomeAskedTwice_CancelledSendsNothing()
+    {
+        var all = await NotificationsAsync("meetings-prepared-and-recorded.json");
+        var rows = all.Where(n => n.GetProperty("sourceKey").GetString()!.StartsWith("meeting:", StringComparison.Ordinal))
+            .Select(n => $"{n.GetProperty("sourceKey").GetString()} {Row(n)}").ToList();
+
+        Assert.Equal(
+        [
+            "meeting:M-1 2026-04-13 09:00 Mon +03:00 KAM MeetingPreparationReminder", // The proposal meeting, agreed and scheduled: prepared once, here.
+            "meeting:M-2 2026-04-20 09:00 Mon +03:00 KAM MeetingPreparationReminder", // Moved from Thursday 16 to Tuesday 21 April: not on the 15th.
+            "meeting:M-2 2026-04-22 09:00 Wed +03:00 KAM MeetingOutcomeNotRecorded",  // No outcome by the morning after.
+            "meeting:M-2 2026-04-24 09:00 Fri +03:00 KAM MeetingOutcomeNotRecorded",  // Once more two business days later, then never again.
+        ], rows);
+        Assert.DoesNotContain(all, n => n.GetProperty("kind").GetString() == "ProposalMeetingPreparation");
+        Assert.DoesNotContain(all, n => n.GetProperty("sourceKey").GetString() == "meeting:M-3"); // Cancelled before its preparation.
+    }
+
+    [Fact]
     public async Task Simulate_RussianBulgarianClient_ExactOutput_ClientCalendarLanguageAndHolidays()
     {
         var (code, output, err) = await RunAsync("simulate", Sample("russian-bulgarian-client.json"));
@@ -259,6 +277,7 @@ public sealed class LowMemorySimulationTests
     [InlineData("complaint-invoice-while-reference-due.json")]
     [InlineData("russian-bulgarian-client.json")]
     [InlineData("delivery-deadline-moves.json")]
+    [InlineData("meetings-prepared-and-recorded.json")]
     public async Task LowMemoryMode_SendsExactlyTheSameNotifications(string sample)
     {
         var scenario = KamFlows.Workflows.Simulation.Scenario.Load(Path.Combine(KamFlows.DevStorage.RepositoryRoot.Find(), "samples", sample));

@@ -101,6 +101,30 @@ public sealed class WebhookDoorTests
     }
 
     [Fact]
+    public async Task MeetingScheduled_BadStartOrEnd_400NamingTheField_NothingStored_AGoodOneReachesItsMeetingWorkflow()
+    {
+        await using var host = await KamFlowsTestHost.StartAsync();
+        static string Meeting(string id, string times) => TestEvents.Envelope(id, "kam.meeting.scheduled", T0, $$"""{"meeting_id":"M-9","account_id":"ACME",{{times}}}""");
+        var batch = TestEvents.Batch(
+            Meeting("m-0", "\"starts_at\":\"2026-03-05T10:00:00\""),
+            Meeting("m-1", "\"starts_at\":\"2026-03-05T10:00:00+02:00\",\"ends_at\":\"2026-03-05T09:00:00+02:00\""),
+            Meeting("m-2", "\"starts_at\":\"2026-03-05T10:00:00+02:00\",\"ends_at\":\"noon\""),
+            Meeting("m-3", "\"ends_at\":\"2026-03-05T11:00:00+02:00\""));
+
+        var response = await host.PostEventsAsync(batch, "application/cloudevents-batch+json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["events[0].data.starts_at", "events[1].data.ends_at", "events[2].data.ends_at", "events[3].data.starts_at"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Contains("must not be before starts_at", errors.GetProperty("events[1].data.ends_at")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, await host.CountStateRowsAsync());
+
+        var good = await host.PostEventsAsync(Meeting("m-4", "\"starts_at\":\"2026-03-05T10:00:00+02:00\",\"ends_at\":\"2026-03-05T10:00:00+02:00\""));
+        Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
+        Assert.Equal(["m-4"], await host.WaitForReceivedAsync("meeting:M-9", 1));
+    }
+
+    [Fact]
     public async Task Events_LimitsConfigured_WiderSkewAndLaterFloorApply()
     {
         await using var host = await KamFlowsTestHost.StartAsync(s =>

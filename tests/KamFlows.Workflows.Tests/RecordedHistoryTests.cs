@@ -44,7 +44,7 @@ public sealed class RecordedHistoryTests
     {
         var recorded = Directory.EnumerateFiles(Folder, "*.json").Select(f => RecordedHistory.Load(f).Orchestrator).ToHashSet(StringComparer.Ordinal);
         Assert.Equal(
-            new[] { WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation },
+            new[] { WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling, WorkflowCatalog.MeetingPreparation, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation },
             recorded.Order(StringComparer.Ordinal));
     }
 
@@ -214,6 +214,16 @@ public sealed class RecordedHistoryTests
                 await host.SendAsync(Ev.ComplaintResolvedWith("CP-1", "2026-04-08T10:00:00+03:00", "Parts replaced"), "complaint:CP-1");
                 await host.AdvanceToAsync(At("2026-04-14T10:00:00+03:00"));
                 await host.SendAsync(Ev.ComplaintClosed("CP-1", "2026-04-14T10:00:00+03:00"), "complaint:CP-1");
+            });
+
+        await Record("MeetingPreparation", "meeting:M-1", "Scheduled, moved, prepared the business day before, outcome prompt the next morning, then logged.",
+            At("2026-03-16T10:00:00+02:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00", subject: "Pilot results", contactIds: ["C-1"]));
+                await host.AdvanceToAsync(At("2026-03-17T10:00:00+02:00"));
+                await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-17T10:00:00+02:00", "2026-03-24T14:00:00+02:00", subject: "Pilot results", contactIds: ["C-1"]), "meeting:M-1");
+                await host.AdvanceToAsync(At("2026-03-26T10:00:00+02:00"));
+                await host.SendAsync(Ev.MeetingLoggedFor("M-1", "2026-03-26T10:00:00+02:00", "2026-03-24T14:00:00+02:00"), "meeting:M-1");
             });
 
         await Record("AccountCare", "account:ACME", "First execution up to the quarterly review: birthday sweeps, contract, revenue, deals, complaint, meeting, dormancy, information-bond nudge.",

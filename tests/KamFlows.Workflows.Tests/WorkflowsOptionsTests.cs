@@ -79,6 +79,21 @@ public sealed class WorkflowsOptionsTests
             error.Failures);
     }
 
+    [Fact]
+    public void WorkflowsOptions_MeetingSettings_DefaultsFromTheBrief_AndBadValuesNamedByKey()
+    {
+        var o = new WorkflowsOptions();
+        Assert.Equal((1, 2), (o.Meetings.PrepareBusinessDaysBefore, o.Meetings.OutcomeReminderBusinessDays));
+        o.Meetings.PrepareBusinessDaysBefore = -1;
+        o.Meetings.OutcomeReminderBusinessDays = 0;
+        Assert.Equal(
+            [
+                "KamFlows:Workflows:Meetings:PrepareBusinessDaysBefore must be at least 0 (got -1).",
+                "KamFlows:Workflows:Meetings:OutcomeReminderBusinessDays must be at least 1 (got 0).",
+            ],
+            o.Validate());
+    }
+
     private static ServiceProvider Services(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -94,6 +109,7 @@ public sealed class WorkflowsOptionsTests
         {
             ["KamFlows:Workflows:ProposalFollowUp:ExpiryReminderBusinessDays:0"] = "5",
             ["KamFlows:Workflows:SaleCycle:StallDays"] = "30",
+            ["KamFlows:Workflows:Meetings:PrepareBusinessDaysBefore"] = "2",
             ["KamFlows:Workflows:Timing:ReminderTime"] = "08:30",
             ["KamFlows:Workflows:Escalation:EscalatedTasks:0"] = "ReferenceLetterAsk",
         });
@@ -101,11 +117,12 @@ public sealed class WorkflowsOptionsTests
         var o = sp.GetRequiredService<IOptions<WorkflowsOptions>>().Value;
         Assert.Equal([5], o.ProposalFollowUp.ExpiryReminderBusinessDaysOrDefault);
         Assert.Equal(30, o.SaleCycle.StallDays);
+        Assert.Equal((2, 2), (o.Meetings.PrepareBusinessDaysBefore, o.Meetings.OutcomeReminderBusinessDays));
         Assert.Equal("08:30", o.Timing.ReminderTime);
         Assert.Equal([NotificationKind.ReferenceLetterAsk], o.Escalation.EscalatedTasksOrDefault);
         var registry = WorkflowsRegistration.Register(new DurableTaskRegistry());
         Assert.Equal(
-            [WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation],
+            [WorkflowCatalog.AccountCare, WorkflowCatalog.ComplaintHandling, WorkflowCatalog.MeetingPreparation, WorkflowCatalog.ProposalFollowUp, WorkflowCatalog.ReferenceLetter, WorkflowCatalog.SaleCycle, WorkflowCatalog.TenderPreparation],
             registry.GetOrchestrators().Select(o => o.Key.Name).Order(StringComparer.Ordinal));
         Assert.Equal(9, registry.GetActivities().Count());
     }

@@ -4,7 +4,7 @@ namespace KamFlows.Domain.Events;
 
 /// <summary>
 /// The workflow instance key of a business object: <c>account:{id}</c>, <c>opportunity:{id}</c>, <c>proposal:{id}</c>,
-/// <c>tender:{id}</c>, <c>delivery:{id}</c>, <c>complaint:{id}</c>. Ids follow <see cref="EntityId"/> rules, so the key is safe as a storage key;
+/// <c>tender:{id}</c>, <c>delivery:{id}</c>, <c>complaint:{id}</c>, <c>meeting:{id}</c>. Ids follow <see cref="EntityId"/> rules, so the key is safe as a storage key;
 /// an id may itself contain ':' (parsing splits at the first one).
 /// </summary>
 public sealed record BusinessKey
@@ -30,6 +30,8 @@ public sealed record BusinessKey
     public static BusinessKey Delivery(string id) => new(WorkflowKind.Delivery, id);
 
     public static BusinessKey Complaint(string id) => new(WorkflowKind.Complaint, id);
+
+    public static BusinessKey Meeting(string id) => new(WorkflowKind.Meeting, id);
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out BusinessKey? key)
     {
@@ -62,7 +64,7 @@ public sealed record BusinessKey
     /// <list type="bullet">
     /// <item>account.upserted (starts), contact.*, revenue.reported → account</item>
     /// <item>opportunity.upserted (starts), opportunity.stage_changed → opportunity, account</item>
-    /// <item>meeting.logged → its opportunity, proposal and tender when given, account</item>
+    /// <item>meeting.logged → its opportunity, proposal and tender when given, account, then the meeting (a scheduled one)</item>
     /// <item>proposal.sent and proposal.revised (start), other proposal.* → proposal, its opportunity and tender when given, account</item>
     /// <item>tender.announced (starts), tender.date_changed, tender.result → tender, its opportunity when given, account</item>
     /// <item>contract.signed → account (renewals), its opportunity, proposal and tender when given</item>
@@ -71,6 +73,7 @@ public sealed record BusinessKey
     /// <item>proposal.drafted (starts) → proposal, its opportunity and tender when given, account; proposal.price_approved/declined → proposal, account</item>
     /// <item>complaint.opened (starts), complaint.resolved, complaint.closed → complaint, account, and the delivery when given (its reference request waits)</item>
     /// <item>reference.received → the delivery when given, account</item>
+    /// <item>meeting.scheduled (starts) → meeting, its proposal when given, account; meeting.cancelled → meeting, account</item>
     /// </list>
     /// </summary>
     public static ValueList<WorkflowRoute> RoutesFor(CanonicalEvent canonicalEvent)
@@ -111,7 +114,9 @@ public sealed record BusinessKey
                 Signal(WorkflowKind.Opportunity, d.OpportunityId);
                 Signal(WorkflowKind.Proposal, d.ProposalId);
                 Signal(WorkflowKind.Tender, d.TenderId);
-                break;
+                routes.Add(new WorkflowRoute(account, StartsIfAbsent: false));
+                Signal(WorkflowKind.Meeting, d.MeetingId); // Its outcome is recorded: the meeting's workflow stops asking. Last: the primary stays as before.
+                return routes.ToValueList();
             case ProposalSent d:
                 Start(Proposal(d.ProposalId));
                 Signal(WorkflowKind.Opportunity, d.OpportunityId);
@@ -182,6 +187,13 @@ public sealed record BusinessKey
                 break;
             case DeliveryScheduled d:
                 Signal(WorkflowKind.Delivery, d.DeliveryId); // A resend after the delivery's workflow ended must not watch a deadline again.
+                break;
+            case MeetingScheduled d:
+                Start(Meeting(d.MeetingId));
+                Signal(WorkflowKind.Proposal, d.ProposalId); // A proposal's meeting is prepared by its meeting workflow alone.
+                break;
+            case MeetingCancelled d:
+                Signal(WorkflowKind.Meeting, d.MeetingId);
                 break;
             default:
                 throw new ArgumentException($"No routing for event data {data.GetType().Name}.", nameof(data));

@@ -36,6 +36,9 @@ public static class CanonicalEventTypes
 
     // Added for issue 14 item 7: the delivery team's deadline (seed 003).
     public const string DeliveryScheduled = "kam.delivery.scheduled";
+    // Added for issue 14 item 7: preparation before every meeting and its outcome recorded after it (seed 003).
+    public const string MeetingScheduled = "kam.meeting.scheduled";
+    public const string MeetingCancelled = "kam.meeting.cancelled";
 
     private static readonly FrozenDictionary<string, Func<JsonFieldReader, ICanonicalEventData>> ReadersByType =
         new Dictionary<string, Func<JsonFieldReader, ICanonicalEventData>>(StringComparer.Ordinal)
@@ -66,15 +69,17 @@ public static class CanonicalEventTypes
             [ProposalPriceDeclined] = Data.ProposalPriceDeclined.Read,
             [ComplaintClosed] = Data.ComplaintClosed.Read,
             [DeliveryScheduled] = Data.DeliveryScheduled.Read,
+            [MeetingScheduled] = Data.MeetingScheduled.Read,
+            [MeetingCancelled] = Data.MeetingCancelled.Read,
         }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    /// <summary>All 26 types: the 21 DESIGN.md lists, in its order, then the four issue 14 added, then those of its item 7.</summary>
+    /// <summary>All 28 types: the 21 DESIGN.md lists, in its order, then the seven issue 14 added.</summary>
     public static readonly ValueList<string> All = ValueList.Of(
         AccountUpserted, ContactUpserted, ContactErased, RevenueReported, OpportunityUpserted, OpportunityStageChanged,
         MeetingLogged, ProposalSent, ProposalAcknowledged, ProposalMeetingAgreed, ProposalRevised, ProposalAccepted,
         ProposalRejected, TenderAnnounced, TenderDateChanged, TenderResult, ContractSigned, DeliveryCompleted,
         ComplaintOpened, ComplaintResolved, ReferenceReceived, ProposalDrafted, ProposalPriceApproved, ProposalPriceDeclined, ComplaintClosed,
-        DeliveryScheduled);
+        DeliveryScheduled, MeetingScheduled, MeetingCancelled);
 
     public static bool IsKnown(string? type) => type is not null && ReadersByType.ContainsKey(type);
 

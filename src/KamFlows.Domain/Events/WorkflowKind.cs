@@ -11,4 +11,7 @@ public enum WorkflowKind
 
     /// <summary>One client complaint, from opened to closed (issue 14).</summary>
     Complaint,
+
+    /// <summary>One scheduled meeting with the client, from its preparation to its outcome recorded (issue 14 item 7).</summary>
+    Meeting,
 }

@@ -1,9 +1,10 @@
-// The six KAM workflows as Durable Functions orchestrations: each function is named as WorkflowCatalog names the
+// The seven KAM workflows as Durable Functions orchestrations: each function is named as WorkflowCatalog names the
 // workflow and runs the same orchestrator class the local task hub and the simulator run. Nothing else belongs here.
 using KamFlows.Workflows;
 using KamFlows.Workflows.AccountCare;
 using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Complaints;
+using KamFlows.Workflows.Meetings;
 using KamFlows.Workflows.Proposals;
 using KamFlows.Workflows.References;
 using KamFlows.Workflows.SaleCycles;
@@ -38,6 +39,10 @@ public static class WorkflowOrchestrations
     [Function(WorkflowCatalog.ComplaintHandling)]
     public static Task<WorkflowResult> ComplaintHandlingAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new ComplaintHandling().RunAsync(context, Input<ComplaintState>(context));
+
+    [Function(WorkflowCatalog.MeetingPreparation)]
+    public static Task<WorkflowResult> MeetingPreparationAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new MeetingPreparation().RunAsync(context, Input<MeetingState>(context));
 
     // Intake always starts an instance with an input (the business key at least); a missing one is a bug upstream.
     private static WorkflowInput<TState> Input<TState>(TaskOrchestrationContext context)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure.Data.Tables;
 using KamFlows.Domain.Accounts;
 using KamFlows.Domain.Contacts;
@@ -120,6 +121,23 @@ public sealed class AccountReader(AccountStore store, PortfolioSettings? portfol
         }
 
         return complaints;
+    }
+
+    /// <summary>The account's proposals that went to the client (a version was sent), with their status and validity.</summary>
+    public async Task<IReadOnlyList<ProposalFacts>> GetProposalsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var rows = await ReadKindAsync(accountId, AccountRows.Proposal, cancellationToken).ConfigureAwait(false);
+        return [.. rows.Where(r => r.GetInt32("Version") is not null) // A draft only: the client has not seen it.
+            .Select(r => new ProposalFacts(r.RowKey[(AccountRows.Proposal.Length + 1)..], r.GetInt32("Version") ?? 1, r.GetString("Status") ?? "sent",
+                DateOnly.TryParseExact(r.GetString("ValidUntil"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var until) ? until : null))];
+    }
+
+    /// <summary>The account's meetings logged as held.</summary>
+    public async Task<IReadOnlyList<HeldMeetingFacts>> GetHeldMeetingsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var rows = await ReadKindAsync(accountId, AccountRows.Meeting, cancellationToken).ConfigureAwait(false);
+        return [.. rows.Where(r => r.GetDateTimeOffset("HeldAt") is not null)
+            .Select(r => new HeldMeetingFacts(r.RowKey[(AccountRows.Meeting.Length + 1)..], r.GetDateTimeOffset("HeldAt")!.Value, r.GetString("Summary"), r.GetString("NextStep")))];
     }
 
     /// <summary>Every stored object of one kind (proposal, tender, opportunity ...), by id.</summary>

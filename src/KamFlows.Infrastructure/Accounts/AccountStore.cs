@@ -327,6 +327,34 @@ public sealed class AccountStore
                     return true;
                 }).ConfigureAwait(false);
                 break;
+            case MeetingScheduled d:
+                await Update(AccountRows.Key(AccountRows.Meeting, d.MeetingId), row =>
+                {
+                    if (!EventMark.Advance(row, "Schedule", mark))
+                    {
+                        return false;
+                    }
+
+                    row["StartsAt"] = d.StartsAt.ToDateTimeOffset();
+                    row["EndsAt"] = d.End.ToDateTimeOffset();
+                    row["OpportunityId"] ??= d.OpportunityId;
+                    row["ProposalId"] ??= d.ProposalId;
+                    row["TenderId"] ??= d.TenderId;
+                    return true;
+                }).ConfigureAwait(false);
+                break;
+            case MeetingCancelled d:
+                await Update(AccountRows.Key(AccountRows.Meeting, d.MeetingId), row =>
+                {
+                    if (!EventMark.Advance(row, "Cancelled", mark))
+                    {
+                        return false;
+                    }
+
+                    row["CancelledAt"] = at;
+                    return true;
+                }).ConfigureAwait(false);
+                break;
             default:
                 throw new ArgumentException($"No account projection for {canonicalEvent.Type}.", nameof(canonicalEvent));
         }
@@ -427,6 +455,7 @@ public sealed class AccountStore
             row["ProposalId"] = d.ProposalId;
             row["TenderId"] = d.TenderId;
             row["NextStep"] = d.NextStep;
+            row["Summary"] = d.Summary;
             row["NextStepDue"] = d.NextStepDue is { } due ? JsonText.Format(due) : null;
             return true;
         }, cancellationToken).ConfigureAwait(false);

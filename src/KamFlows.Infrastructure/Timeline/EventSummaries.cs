@@ -55,6 +55,8 @@ public static class EventSummaries
         ProposalPriceDeclined d => ($"Price of proposal {d.ProposalId} v{d.Version} declined by the head", null),
         ComplaintClosed d => ($"Complaint {d.ComplaintId} closed", null),
         DeliveryScheduled d => ($"Delivery {d.DeliveryId} due on {Date(d.DueOn)}", null),
+        MeetingScheduled d => ($"Meeting {d.MeetingId} scheduled for {JsonText.Format(d.StartsAt)}{(d.Subject is null ? string.Empty : ": " + d.Subject)}", null),
+        MeetingCancelled d => ($"Meeting {d.MeetingId} cancelled{(d.Reason is null ? string.Empty : ": " + d.Reason)}", null),
         ReferenceReceived d => ($"Reference ({WireName.Of(d.Kind)}) received{(d.ReferredCompany is null ? string.Empty : " to " + d.ReferredCompany)}", d.ContactId),
         _ => (data.EventType, null),
     };

@@ -23,6 +23,7 @@ public static class WorkflowsPage
     [
         (WorkflowCatalog.ProposalFollowUp, "proposal:"), (WorkflowCatalog.TenderPreparation, "tender:"), (WorkflowCatalog.SaleCycle, "opportunity:"),
         (WorkflowCatalog.ReferenceLetter, "delivery:"), (WorkflowCatalog.AccountCare, "account:"),
+        (WorkflowCatalog.ComplaintHandling, "complaint:"), (WorkflowCatalog.MeetingPreparation, "meeting:"),
     ];
 
     public static async Task<IResult> ListAsync(ConsoleRequest request)

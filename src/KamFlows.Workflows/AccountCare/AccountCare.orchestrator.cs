@@ -94,6 +94,10 @@ public sealed partial class AccountCare : KamWorkflow<AccountCareState>
             case MeetingLogged d:
                 at = d.HeldAt.ToDateTimeOffset();
                 break;
+            case MeetingScheduled when !run.Options.SeedRules:
+                return EventDisposition.Ignored; // An execution recorded before the meeting events keeps its dormancy as it was.
+            case MeetingCancelled:
+                return EventDisposition.Ignored; // A meeting that will not happen is no sign of a live relationship.
         }
 
         // Every other event is contact with the account: the relationship is alive.

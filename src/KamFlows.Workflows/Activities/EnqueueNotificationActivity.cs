@@ -72,17 +72,13 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         {
             var dmu = await ContactsAsync().ConfigureAwait(false);
             // Rows of codes, not English words: templates name roles and attitudes in the recipient's language.
-            Fill("dmu", () => TemplateValue.OfTable(dmu.Select(c => (IReadOnlyDictionary<string, TemplateValue>)new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
-            {
-                ["name"] = TemplateValue.OfText(c.Name),
-                ["role"] = TemplateValue.OfText(c.Role),
-                ["attitude"] = TemplateValue.OfText(c.Attitude),
-            })));
+            Fill("dmu", () => DmuRows(dmu));
             var addressed = new HashSet<string>(input.AddressedRoles ?? [], StringComparer.Ordinal);
             var roles = dmu.Count > 0 ? dmu.Select(c => c.Role).Distinct(StringComparer.Ordinal) : ProposalReaders;
             Fill("unaddressed_roles", () => TemplateValue.OfList(roles.Where(r => !addressed.Contains(r)).Order(StringComparer.Ordinal)));
         }
 
+        await FillMeetingMaterialAsync(input, spec, fields, recipient, ContactsAsync).ConfigureAwait(false);
         var request = new NotificationRequest
         {
             NotificationId = input.NotificationId,
@@ -104,6 +100,62 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         var stored = await outbox.EnqueueAsync(request, ct).ConfigureAwait(false);
         return new NotificationOutcome(stored ? FiredOutcomes.Enqueued : FiredOutcomes.Duplicate, recipient.ContactId);
     }
+
+    /// <summary>Rows of codes, not English words: templates name roles and attitudes in the recipient's language.</summary>
+    private static TemplateValue DmuRows(IEnumerable<ContactProfile> contacts) =>
+        TemplateValue.OfTable(contacts.Select(c => Row(("name", TemplateValue.OfText(c.Name)), ("role", TemplateValue.OfText(c.Role)), ("attitude", TemplateValue.OfText(c.Attitude)))));
+
+    private static Dictionary<string, TemplateValue> Row(params (string Key, TemplateValue Value)[] values) =>
+        values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+
+    /// <summary>
+    /// What a meeting's preparation carries (seed 003): the attendees with their DMU roles and attitudes, the account's
+    /// last meetings, its open complaints and open proposals, read from the account's current state right before sending.
+    /// </summary>
+    private async Task FillMeetingMaterialAsync(NotificationDraft input, NotificationSpec spec, Dictionary<string, TemplateValue> fields, NotificationRecipient recipient,
+        Func<Task<IReadOnlyList<ContactProfile>>> contacts)
+    {
+        bool Needs(string key) => spec.RequiredFields.Contains(key) && !fields.ContainsKey(key);
+        if (!Needs("attendees") && !Needs("open_complaints") && !Needs("open_proposals") && !Needs("recent_meetings"))
+        {
+            return; // Not a meeting's preparation.
+        }
+
+        var ct = CancellationToken.None;
+        var zone = BusinessCalendar.ZoneFromId(recipient.TimeZone);
+        var today = NodaTime.Instant.FromDateTimeOffset(input.SendAt).InZone(zone).Date;
+        if (Needs("attendees"))
+        {
+            var named = new HashSet<string>(input.Attendees ?? [], StringComparer.Ordinal);
+            fields["attendees"] = DmuRows((await contacts().ConfigureAwait(false)).Where(c => named.Contains(c.ContactId)));
+        }
+
+        if (Needs("open_complaints"))
+        {
+            var complaints = await accounts.GetComplaintsAsync(input.AccountId, ct).ConfigureAwait(false);
+            fields["open_complaints"] = TemplateValue.OfTable(complaints.Where(c => c.IsOpen).OrderBy(c => c.OpenedAt)
+                .Select(c => Row(("complaint_id", TemplateValue.OfText(c.ComplaintId)), ("opened_on", TemplateValue.OfDate(NodaTime.Instant.FromDateTimeOffset(c.OpenedAt).InZone(zone).Date.ToDateOnly())))));
+        }
+
+        if (Needs("open_proposals"))
+        {
+            var proposals = await accounts.GetProposalsAsync(input.AccountId, ct).ConfigureAwait(false);
+            fields["open_proposals"] = TemplateValue.OfTable(proposals.Where(p => p.IsOpenOn(today.ToDateOnly())).OrderBy(p => p.ProposalId, StringComparer.Ordinal)
+                .Select(p => Row(("proposal_id", TemplateValue.OfText(p.ProposalId)), ("version", TemplateValue.OfNumber(p.Version)),
+                    ("valid_until", p.ValidUntil is { } until ? TemplateValue.OfDate(until) : TemplateValue.OfUnknown(TemplateValueKind.Date)))));
+        }
+
+        if (Needs("recent_meetings"))
+        {
+            var held = await accounts.GetHeldMeetingsAsync(input.AccountId, ct).ConfigureAwait(false);
+            fields["recent_meetings"] = TemplateValue.OfTable(held.Where(m => m.HeldAt <= input.SendAt).OrderByDescending(m => m.HeldAt).Take(RecentMeetings)
+                .Select(m => Row(("held_on", TemplateValue.OfDate(NodaTime.Instant.FromDateTimeOffset(m.HeldAt).InZone(zone).Date.ToDateOnly())),
+                    ("summary", TemplateValue.OfText(m.Summary ?? string.Empty)), ("next_step", TemplateValue.OfText(m.NextStep ?? string.Empty)))));
+        }
+    }
+
+    /// <summary>How many of the account's last meetings a preparation recalls.</summary>
+    private const int RecentMeetings = 3;
 
     /// <summary>
     /// The language of mail to a client contact: their own; else the language of their (or the account's) country when

@@ -43,6 +43,9 @@ public sealed record NotificationDraft
     /// <summary>DMU roles (wire names) the proposal addresses; the activity lists the DMU's other roles as <c>unaddressed_roles</c>.</summary>
     public IReadOnlyList<string>? AddressedRoles { get; init; }
 
+    /// <summary>Contact ids of the client's people at a meeting; the activity fills <c>attendees</c> with their DMU roles and attitudes.</summary>
+    public IReadOnlyList<string>? Attendees { get; init; }
+
     /// <summary>For client-facing messages: the contact, or null to let the activity pick the best-placed DMU member.</summary>
     public string? ContactId { get; init; }
 }

@@ -500,6 +500,7 @@ public abstract class KamWorkflow<TState> : TaskOrchestrator<WorkflowInput<TStat
             Fields = item.Fields,
             Invite = item.Invite,
             AddressedRoles = item.AddressedRoles,
+            Attendees = item.Attendees,
         };
         try
         {

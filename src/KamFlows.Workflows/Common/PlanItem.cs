@@ -41,6 +41,9 @@ public sealed record PlanItem
     /// <summary>DMU roles the proposal addresses (the send activity lists the others).</summary>
     public IReadOnlyList<string>? AddressedRoles { get; init; }
 
+    /// <summary>Contact ids of the client's people at a meeting (the send activity reads their names, roles and attitudes).</summary>
+    public IReadOnlyList<string>? Attendees { get; init; }
+
     /// <summary>Shown in upcoming actions (internal steps usually are not).</summary>
     public bool Projected { get; init; } = true;
 }

@@ -56,6 +56,8 @@ public sealed class WorkflowsOptions
     public ComplaintHandlingOptions ComplaintHandling { get; set; } = new();
 
     public DeliveriesOptions Deliveries { get; set; } = new();
+    /// <summary>Meetings with the client: preparation before, outcome recorded after (issue 14 item 7).</summary>
+    public Meetings.MeetingPreparationOptions Meetings { get; set; } = new();
 
     /// <summary>Problems, each naming its configuration key; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -70,6 +72,7 @@ public sealed class WorkflowsOptions
         AccountCare.Validate(new OptionErrors(errors, Section + ":AccountCare"));
         ComplaintHandling.Validate(new OptionErrors(errors, Section + ":ComplaintHandling"));
         Deliveries.Validate(new OptionErrors(errors, Section + ":Deliveries"));
+        Meetings.Validate(new OptionErrors(errors, Section + ":Meetings"));
         return errors;
     }
 }

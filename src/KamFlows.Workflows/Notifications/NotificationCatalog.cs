@@ -223,6 +223,19 @@ public static class NotificationCatalog
                     ("pipeline_by_stage", TemplateValue.OfTable([new Dictionary<string, TemplateValue> { ["stage"] = T("evaluation_of_options"), ["count"] = TemplateValue.OfNumber(3), ["amount"] = TemplateValue.OfMoney(900_000m, "EUR") }])),
                     ("warnings", TemplateValue.OfList(["Acme Oy brings 31 % of revenue (threshold 25 %)"])),
                     CaughtUpCount, CaughtUpAccounts)),
+
+            new(NotificationKind.MeetingPreparationReminder, RecipientRole.Kam, false,
+                "Before every meeting with the client (seed 003): attendees with their DMU roles and attitudes, the last meetings, open complaints and proposals.",
+                Meeting(("meeting_location", T("Acme HQ, Espoo")),
+                    ("attendees", TemplateValue.OfTable([Fields(("name", T("Mikko Laine")), ("role", T("executive")), ("attitude", T("supporter")))])),
+                    ("dmu", TemplateValue.OfTable([Fields(("name", T("Mikko Laine")), ("role", T("executive")), ("attitude", T("supporter"))),
+                        Fields(("name", T("Sari Koski")), ("role", T("finance")), ("attitude", T("neutral")))])),
+                    ("recent_meetings", TemplateValue.OfTable([Fields(("held_on", D(2026, 2, 10)), ("summary", T("Pilot scope agreed")), ("next_step", T("Pilot review with IT")))])),
+                    ("open_complaints", TemplateValue.OfTable([Fields(("complaint_id", T("CP-1")), ("opened_on", D(2026, 3, 20)))])),
+                    ("open_proposals", TemplateValue.OfTable([Fields(("proposal_id", T("P-1001")), ("version", TemplateValue.OfNumber(2)), ("valid_until", D(2026, 4, 30)))]))), HasInvite: true),
+            new(NotificationKind.MeetingOutcomeNotRecorded, RecipientRole.Kam, true,
+                "Task after the meeting: no outcome recorded by the next business morning; asked once more some business days later.",
+                Meeting(("reminder_number", TemplateValue.OfNumber(1)))),
         };
 
         var all = specs.ToDictionary(s => s.Kind);
@@ -242,6 +255,8 @@ public static class NotificationCatalog
     private static Dictionary<string, TemplateValue> Delivery(params (string Key, TemplateValue Value)[] more) =>
         Common([("delivery_id", T("D-5")), ("delivery_description", T("Fleet maintenance, phase 1")), ("due_on", D(2026, 5, 20)),
             ("team_lead_name", T("Jukka Mäkinen")), ("team_lead_email", T("jukka.makinen@supplier.example")), .. more]);
+    private static Dictionary<string, TemplateValue> Meeting(params (string Key, TemplateValue Value)[] more) =>
+        Common([("meeting_id", T("M-12")), ("meeting_at", TemplateValue.OfInstant(SampleTime)), ("meeting_subject", T("Pilot results")), .. more]);
 
     private static Dictionary<string, TemplateValue> Fields(params (string Key, TemplateValue Value)[] fields) =>
         fields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);

@@ -66,4 +66,8 @@ public enum NotificationKind
     // Account care, seed rules (issue 14 item 7).
     AccountHandoverBriefing,
     CrossSellPrompt,
+
+    // Meetings with the client (issue 14 item 7, seed 003): preparation before, outcome recorded after.
+    MeetingPreparationReminder,
+    MeetingOutcomeNotRecorded,
 }

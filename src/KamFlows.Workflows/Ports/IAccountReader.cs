@@ -88,10 +88,28 @@ public interface IAccountReader
     /// </summary>
     Task<IReadOnlyList<AccountHistoryEntry>> GetRecentHistoryAsync(string accountId, DateTimeOffset before, int max, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<AccountHistoryEntry>>([]);
+
+    /// <summary>The account's proposals sent to the client (kam.proposal.sent/revised, accepted, rejected), for a meeting's preparation. Added with the meeting workflow: the default knows none.</summary>
+    Task<IReadOnlyList<ProposalFacts>> GetProposalsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ProposalFacts>>([]);
+
+    /// <summary>The account's meetings logged as held (kam.meeting.logged), for a meeting's preparation. Added with the meeting workflow: the default knows none.</summary>
+    Task<IReadOnlyList<HeldMeetingFacts>> GetHeldMeetingsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HeldMeetingFacts>>([]);
 }
 
 /// <summary>One line of an account's history: when, what (a canonical event type or a notification kind) and what it was about (an id; may be empty).</summary>
 public sealed record AccountHistoryEntry(DateTimeOffset Time, string Kind, string Subject);
+
+/// <summary>One proposal of an account as intake stored it: its current version, status (<c>sent</c>, <c>acknowledged</c>, <c>accepted</c> ...) and validity.</summary>
+public sealed record ProposalFacts(string ProposalId, int Version, string Status, DateOnly? ValidUntil)
+{
+    /// <summary>Open on <paramref name="date"/>: the client has not accepted or rejected it and it is still valid.</summary>
+    public bool IsOpenOn(DateOnly date) => Status is not ("accepted" or "rejected") && (ValidUntil is not { } until || until >= date);
+}
+
+/// <summary>A meeting with the client logged as held: when, the CRM's summary and the next step agreed (no attendees).</summary>
+public sealed record HeldMeetingFacts(string MeetingId, DateTimeOffset HeldAt, string? Summary, string? NextStep);
 
 /// <summary>One complaint of an account as intake stored it (kam.complaint.*): open while neither resolved nor closed.</summary>
 public sealed record ComplaintFacts(string ComplaintId, string? DeliveryId, DateTimeOffset OpenedAt, DateTimeOffset? ResolvedAt)

@@ -88,6 +88,24 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
                 state.Status = ProposalStatuses.MeetingAgreed;
                 state.Remember($"{Iso(canonicalEvent.Time.Date)} meeting agreed for {Iso(d.MeetingAt.Date)}");
                 return EventDisposition.Applied;
+            case MeetingScheduled d when run.Options.SeedRules:
+                var startsAt = d.StartsAt.ToDateTimeOffset();
+                if (state.IsClosed || (state.ScheduledMeetingIds.Contains(d.MeetingId) && state.MeetingAt == startsAt))
+                {
+                    return EventDisposition.Ignored;
+                }
+
+                if (!state.ScheduledMeetingIds.Contains(d.MeetingId))
+                {
+                    state.ScheduledMeetingIds.Add(d.MeetingId);
+                }
+
+                state.AcknowledgedAt ??= at; // A meeting about it implies receipt, as meeting_agreed does.
+                state.MeetingAt = startsAt;
+                state.MeetingChanges++;
+                state.Status = ProposalStatuses.MeetingAgreed;
+                state.Remember($"{Iso(canonicalEvent.Time.Date)} meeting agreed for {Iso(d.StartsAt.Date)}");
+                return EventDisposition.Applied;
             case MeetingLogged d:
                 var heldAt = d.HeldAt.ToDateTimeOffset();
                 state.AcknowledgedAt ??= heldAt;
@@ -114,6 +132,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
         ProposalAccepted d => d.ProposalId,
         ProposalRejected d => d.ProposalId,
         MeetingLogged d => d.ProposalId,
+        MeetingScheduled d => d.ProposalId,
         ContractSigned d => d.ProposalId,
         ProposalDrafted d => d.ProposalId,
         ProposalPriceApproved d => d.ProposalId,
@@ -302,7 +321,7 @@ public sealed class ProposalFollowUp : KamWorkflow<ProposalState>
             }
         }
 
-        if (state.MeetingAt is { } meeting && meeting > sent)
+        if (state.MeetingAt is { } meeting && meeting > sent && state.ScheduledMeetingIds.Count == 0) // Else the meeting workflow prepares it (seed rules).
         {
             var meetingDate = (client ?? kam).DateOf(meeting); // The meeting is held on the client's date.
             var due = options.MeetingPreparationBusinessDaysBefore == 0

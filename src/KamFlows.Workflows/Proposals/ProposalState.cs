@@ -53,6 +53,12 @@ public sealed class ProposalState : WorkflowState
     /// <summary>The head's price decisions by version: <c>approved</c> or <c>declined</c>.</summary>
     public Dictionary<int, string> PriceDecisions { get; set; } = [];
 
+    /// <summary>
+    /// Meetings of this proposal the CRM reported as kam.meeting.scheduled (seed rules): each is prepared by its own
+    /// meeting workflow, so this workflow sends no meeting preparation of its own.
+    /// </summary>
+    public List<string> ScheduledMeetingIds { get; set; } = [];
+
     /// <summary>Recent steps for the meeting preparation, e.g. "2026-03-20 proposal sent (v1)".</summary>
     public List<string> Interactions { get; set; } = [];
 

@@ -1,5 +1,6 @@
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
+using KamFlows.Workflows.Common;
 using KamFlows.Workflows.Ports;
 
 namespace KamFlows.Workflows.Simulation;
@@ -7,7 +8,8 @@ namespace KamFlows.Workflows.Simulation;
 /// <summary>
 /// Account state for a simulation, kept in memory from the scenario's events the way intake keeps it in tables:
 /// profiles from account.upserted, the DMU from contact.upserted (personal data apart, erased on contact.erased),
-/// revenue from revenue.reported, complaints from complaint.*. Later events win over earlier ones by their time.
+/// revenue from revenue.reported, complaints from complaint.*, proposals from proposal.sent/revised/accepted/rejected,
+/// held meetings from meeting.logged. Later events win over earlier ones by their time.
 /// </summary>
 public sealed class SimulatedAccounts : IAccountReader
 {
@@ -17,6 +19,8 @@ public sealed class SimulatedAccounts : IAccountReader
     private readonly Dictionary<(string Account, DateOnly Start, DateOnly End), (decimal Amount, string Currency)> _revenue = [];
     private readonly Dictionary<(string Account, string Complaint), ComplaintFacts> _complaints = [];
     private readonly List<(string Account, AccountHistoryEntry Entry)> _history = [];
+    private readonly Dictionary<(string Account, string Proposal), ProposalFacts> _proposals = [];
+    private readonly Dictionary<(string Account, string Meeting), HeldMeetingFacts> _meetings = [];
 
     public void Apply(CanonicalEvent canonicalEvent)
     {
@@ -63,10 +67,35 @@ public sealed class SimulatedAccounts : IAccountReader
             case ComplaintClosed d:
                 Resolve(d.AccountId, d.ComplaintId, d.DeliveryId, canonicalEvent.Time.ToDateTimeOffset());
                 break;
+            case ProposalSent d:
+                SetProposal(d.AccountId, d.ProposalId, d.Version, d.ValidUntil);
+                break;
+            case ProposalRevised d:
+                SetProposal(d.AccountId, d.ProposalId, d.Version, d.ValidUntil);
+                break;
+            case ProposalAccepted d when _proposals.TryGetValue((d.AccountId, d.ProposalId), out var accepted):
+                _proposals[(d.AccountId, d.ProposalId)] = accepted with { Status = "accepted" };
+                break;
+            case ProposalRejected d when _proposals.TryGetValue((d.AccountId, d.ProposalId), out var rejected):
+                _proposals[(d.AccountId, d.ProposalId)] = rejected with { Status = "rejected" };
+                break;
+            case MeetingLogged d:
+                _meetings[(d.AccountId, d.MeetingId)] = new HeldMeetingFacts(d.MeetingId, d.HeldAt.ToDateTimeOffset(), d.Summary, d.NextStep);
+                break;
             default:
                 break;
         }
     }
+
+    private void SetProposal(string accountId, string proposalId, int version, NodaTime.LocalDate validUntil) =>
+        _proposals[(accountId, proposalId)] = new ProposalFacts(proposalId, version,
+            _proposals.TryGetValue((accountId, proposalId), out var known) && version == known.Version ? known.Status : "sent", validUntil.ToDateOnly());
+
+    public Task<IReadOnlyList<ProposalFacts>> GetProposalsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ProposalFacts>>([.. _proposals.Where(kv => kv.Key.Account == accountId).Select(kv => kv.Value).OrderBy(p => p.ProposalId, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<HeldMeetingFacts>> GetHeldMeetingsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HeldMeetingFacts>>([.. _meetings.Where(kv => kv.Key.Account == accountId).Select(kv => kv.Value).OrderBy(m => m.HeldAt)]);
 
     private void Resolve(string accountId, string complaintId, string? deliveryId, DateTimeOffset at) =>
         _complaints[(accountId, complaintId)] = _complaints.TryGetValue((accountId, complaintId), out var known)

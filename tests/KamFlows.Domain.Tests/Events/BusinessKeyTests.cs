@@ -13,7 +13,7 @@ public sealed class BusinessKeyTests
     [InlineData(CanonicalEventTypes.RevenueReported, "account:ACME")]
     [InlineData(CanonicalEventTypes.OpportunityUpserted, "opportunity:O-3* account:ACME")]
     [InlineData(CanonicalEventTypes.OpportunityStageChanged, "opportunity:O-3 account:ACME")]
-    [InlineData(CanonicalEventTypes.MeetingLogged, "opportunity:O-3 proposal:P-7 tender:T-9 account:ACME")]
+    [InlineData(CanonicalEventTypes.MeetingLogged, "opportunity:O-3 proposal:P-7 tender:T-9 account:ACME meeting:M-11")]
     [InlineData(CanonicalEventTypes.ProposalSent, "proposal:P-7* opportunity:O-3 tender:T-9 account:ACME")]
     [InlineData(CanonicalEventTypes.ProposalAcknowledged, "proposal:P-7 account:ACME")]
     [InlineData(CanonicalEventTypes.ProposalMeetingAgreed, "proposal:P-7 account:ACME")]
@@ -33,6 +33,8 @@ public sealed class BusinessKeyTests
     [InlineData(CanonicalEventTypes.ProposalPriceApproved, "proposal:P-7 account:ACME")]
     [InlineData(CanonicalEventTypes.ProposalPriceDeclined, "proposal:P-7 account:ACME")]
     [InlineData(CanonicalEventTypes.ReferenceReceived, "delivery:D-5 account:ACME")]
+    [InlineData(CanonicalEventTypes.MeetingScheduled, "meeting:M-11* proposal:P-7 account:ACME")]
+    [InlineData(CanonicalEventTypes.MeetingCancelled, "meeting:M-11 account:ACME")]
     public void RoutesFor_SampleOfEveryType_WorkflowsConcernedPrimaryFirst(string type, string expected)
     {
         var evt = CanonicalEventParser.ParseOrThrow(CanonicalEventSamples.ByType[type]);

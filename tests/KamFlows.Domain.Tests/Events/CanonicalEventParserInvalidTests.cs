@@ -166,6 +166,11 @@ public sealed class CanonicalEventParserInvalidTests
     [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.team_lead_email", "\"jukka at supplier\"", "data.team_lead_email: must be an email address such as name@example.com (got 'jukka at supplier')")]
     [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.delivery_id", "\"D/5\"", "data.delivery_id: " + IdRule)]
     [InlineData(CanonicalEventTypes.DeliveryScheduled, "data.team_lead_name", "\"\"", "data.team_lead_name: must not be empty")]
+    // ---- issue 14 item 7: meetings ----
+    [InlineData(CanonicalEventTypes.MeetingScheduled, "data.starts_at", Remove, "data.starts_at: required")]
+    [InlineData(CanonicalEventTypes.MeetingScheduled, "data.ends_at", "\"2026-03-04T09:59:00+02:00\"", "data.ends_at: must not be before starts_at (2026-03-04T10:00:00+02:00)")]
+    [InlineData(CanonicalEventTypes.MeetingScheduled, "data.contact_ids", "\"C-1\"", "data.contact_ids: must be an array, not a string")]
+    [InlineData(CanonicalEventTypes.MeetingCancelled, "data.meeting_id", Remove, "data.meeting_id: required")]
     public void Parse_OneThingWrong_ExactlyThatErrorWithItsPath(string type, string path, string value, string expected) =>
         AssertErrors(With(type, path, value), expected);
 

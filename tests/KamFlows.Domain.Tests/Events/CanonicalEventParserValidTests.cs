@@ -23,14 +23,14 @@ public sealed class CanonicalEventParserValidTests
     private static T Data<T>(string type) => Assert.IsType<T>(Parse(CanonicalEventSamples.ByType[type]).Data);
 
     [Fact]
-    public void CanonicalEventTypes_All_TheTwentyOneDesignedTypesAndTheFourOfIssue14()
+    public void CanonicalEventTypes_All_TheTwentyOneDesignedTypesAndTheSixOfIssue14()
     {
-        Assert.Equal(26, CanonicalEventTypes.All.Count);
-        Assert.Equal(26, CanonicalEventTypes.All.Distinct().Count());
+        Assert.Equal(28, CanonicalEventTypes.All.Count);
+        Assert.Equal(28, CanonicalEventTypes.All.Distinct().Count());
         Assert.Equal(
             [CanonicalEventTypes.ProposalDrafted, CanonicalEventTypes.ProposalPriceApproved, CanonicalEventTypes.ProposalPriceDeclined, CanonicalEventTypes.ComplaintClosed],
             CanonicalEventTypes.All.Skip(21).Take(4));
-        Assert.Equal([CanonicalEventTypes.DeliveryScheduled], CanonicalEventTypes.All.Skip(25)); // Issue 14 item 7.
+        Assert.Equal([CanonicalEventTypes.DeliveryScheduled, CanonicalEventTypes.MeetingScheduled, CanonicalEventTypes.MeetingCancelled], CanonicalEventTypes.All.Skip(25)); // Issue 14 item 7.
         Assert.Equal(CanonicalEventTypes.All.Order(), CanonicalEventSamples.ByType.Keys.Order());
         Assert.True(CanonicalEventTypes.IsKnown("kam.proposal.meeting_agreed"));
         Assert.False(CanonicalEventTypes.IsKnown("kam.proposal.Sent"));
@@ -61,6 +61,19 @@ public sealed class CanonicalEventParserValidTests
 
         var minimal = Assert.IsType<KamFlows.Domain.Events.Data.DeliveryScheduled>(Parse(bare).Data);
         Assert.Equal((null, null, null, (string?)null), (minimal.Description, minimal.ContractId, minimal.TeamLeadName, minimal.TeamLeadEmail?.Value));
+    }
+
+    [Fact]
+    public void Parse_MeetingScheduled_TimesAttendeesAndLinks_EndDefaultsToAnHour()
+    {
+        var d = Data<KamFlows.Domain.Events.Data.MeetingScheduled>(CanonicalEventTypes.MeetingScheduled);
+        Assert.Equal(("M-11", "Business case with the CFO", "Acme HQ, Espoo", "O-3", "P-7", "T-9"), (d.MeetingId, d.Subject, d.Location, d.OpportunityId, d.ProposalId, d.TenderId));
+        Assert.Equal((Stamp("2026-03-04T10:00:00+02:00"), Stamp("2026-03-04T11:30:00+02:00")), (d.StartsAt, d.End));
+        Assert.Equal(["C-1", "C-2"], d.ContactIds);
+        var noEnd = Assert.IsType<KamFlows.Domain.Events.Data.MeetingScheduled>(
+            Parse(CanonicalEventSamples.With(CanonicalEventTypes.MeetingScheduled, "data.ends_at", CanonicalEventSamples.Remove)).Data);
+        Assert.Equal((null, Stamp("2026-03-04T11:00:00+02:00")), (noEnd.EndsAt, noEnd.End));
+        Assert.Equal("The CFO is travelling", Data<KamFlows.Domain.Events.Data.MeetingCancelled>(CanonicalEventTypes.MeetingCancelled).Reason);
     }
 
     [Theory]

@@ -214,6 +214,23 @@ internal static class CanonicalEventSamples
               "url": "https://www.kamflows.example/references/acme.pdf"
             }
             """),
+        [CanonicalEventTypes.MeetingScheduled] = Event(CanonicalEventTypes.MeetingScheduled, "2026-03-01T12:00:00+02:00", """
+            {
+              "meeting_id": "M-11",
+              "account_id": "ACME",
+              "starts_at": "2026-03-04T10:00:00+02:00",
+              "ends_at": "2026-03-04T11:30:00+02:00",
+              "subject": "Business case with the CFO",
+              "location": "Acme HQ, Espoo",
+              "opportunity_id": "O-3",
+              "proposal_id": "P-7",
+              "tender_id": "T-9",
+              "contact_ids": ["C-1", "C-2"]
+            }
+            """),
+        [CanonicalEventTypes.MeetingCancelled] = Event(CanonicalEventTypes.MeetingCancelled, "2026-03-02T12:00:00+02:00", """
+            { "meeting_id": "M-11", "account_id": "ACME", "reason": "The CFO is travelling" }
+            """),
     };
 
     /// <summary>The sample of <paramref name="type"/> with the member at a dotted path (from the event root) replaced,

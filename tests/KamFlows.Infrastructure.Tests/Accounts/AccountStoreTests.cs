@@ -177,4 +177,30 @@ public sealed class AccountStoreTests
         Assert.Equal("v1 approved", proposal.Fields["PriceApproval"]);
         Assert.Equal("sent", proposal.Fields["Status"]);
     }
+
+    [Fact]
+    public async Task MeetingsAndProposals_AreReadAsAMeetingPreparationNeedsThem()
+    {
+        var (store, reader, _, accounts, _) = await CreateAsync();
+        await store.ApplyAsync(E("s1", "kam.proposal.sent", "2026-03-02T09:00:00Z", """{"proposal_id":"P-1","account_id":"ACME","version":2,"total":{"amount":100,"currency":"EUR"},"valid_until":"2026-04-01"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("s2", "kam.proposal.sent", "2026-03-02T09:00:00Z", """{"proposal_id":"P-2","account_id":"ACME","total":{"amount":100,"currency":"EUR"},"valid_until":"2026-04-01"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("a2", "kam.proposal.accepted", "2026-03-03T09:00:00Z", """{"proposal_id":"P-2","account_id":"ACME"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("d3", "kam.proposal.drafted", "2026-03-03T09:00:00Z", """{"proposal_id":"P-3","account_id":"ACME","total":{"amount":90,"currency":"EUR"}}"""), CancellationToken.None);
+        await store.ApplyAsync(E("m1", "kam.meeting.scheduled", "2026-03-02T09:00:00Z", """{"meeting_id":"M-1","account_id":"ACME","starts_at":"2026-03-05T10:00:00Z","proposal_id":"P-1"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("l1", "kam.meeting.logged", "2026-03-05T12:00:00Z", """{"meeting_id":"M-1","account_id":"ACME","held_at":"2026-03-05T10:00:00Z","summary":"Budget agreed","next_step":"Pilot"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("m2", "kam.meeting.scheduled", "2026-03-02T09:00:00Z", """{"meeting_id":"M-2","account_id":"ACME","starts_at":"2026-03-09T10:00:00Z","ends_at":"2026-03-09T12:00:00Z"}"""), CancellationToken.None);
+        await store.ApplyAsync(E("c2", "kam.meeting.cancelled", "2026-03-04T09:00:00Z", """{"meeting_id":"M-2","account_id":"ACME"}"""), CancellationToken.None);
+
+        var proposals = (await reader.GetProposalsAsync("ACME", CancellationToken.None)).ToDictionary(p => p.ProposalId);
+        Assert.Equal(["P-1", "P-2"], proposals.Keys.Order(StringComparer.Ordinal)); // P-3 is a draft the client has not seen.
+        Assert.Equal((2, "sent", new DateOnly(2026, 4, 1)), (proposals["P-1"].Version, proposals["P-1"].Status, proposals["P-1"].ValidUntil));
+        Assert.True(proposals["P-1"].IsOpenOn(new DateOnly(2026, 4, 1)));
+        Assert.False(proposals["P-1"].IsOpenOn(new DateOnly(2026, 4, 2)));
+        Assert.False(proposals["P-2"].IsOpenOn(new DateOnly(2026, 3, 10)));
+        var held = Assert.Single(await reader.GetHeldMeetingsAsync("ACME", CancellationToken.None)); // M-2 was never held.
+        Assert.Equal(("M-1", "Budget agreed", "Pilot"), (held.MeetingId, held.Summary, held.NextStep));
+        var cancelled = (await accounts.GetEntityAsync<TableEntity>("ACME", "meeting|M-2")).Value;
+        Assert.Equal((new DateTimeOffset(2026, 3, 9, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 4, 9, 0, 0, TimeSpan.Zero)),
+            (cancelled.GetDateTimeOffset("EndsAt")!.Value, cancelled.GetDateTimeOffset("CancelledAt")!.Value));
+    }
 }

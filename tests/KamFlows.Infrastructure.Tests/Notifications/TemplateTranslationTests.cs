@@ -22,6 +22,7 @@ public sealed partial class TemplateTranslationTests
         "opportunity_id", "delivery_description", "delivery_id", "contact_name", "contract_id", "next_step", "quarter", "week", "not_reported",
         "warnings", "name", "account", "subject", "complaint_summary", "resolution", "link", "previous_kam_name",
         "team_lead_name", "team_lead_email",
+        "meeting_id", "meeting_subject", "meeting_location", "summary", "complaint_id",
     };
 
     // Product and setting names, not English prose.

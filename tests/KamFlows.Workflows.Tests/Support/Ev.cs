@@ -260,4 +260,43 @@ public static class Ev
         json["id"] = "evt-kam-" + Interlocked.Increment(ref _number).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return json.ToJsonString();
     }
+
+    public static string MeetingScheduled(string meetingId, string time, string startsAt, string? endsAt = null, string? subject = null, string? proposalId = null,
+        string[]? contactIds = null, string? location = null)
+    {
+        var data = new JsonObject { ["meeting_id"] = meetingId, ["starts_at"] = startsAt };
+        if (endsAt is not null)
+        {
+            data["ends_at"] = endsAt;
+        }
+
+        if (subject is not null)
+        {
+            data["subject"] = subject;
+        }
+
+        if (location is not null)
+        {
+            data["location"] = location;
+        }
+
+        if (proposalId is not null)
+        {
+            data["proposal_id"] = proposalId;
+        }
+
+        if (contactIds is not null)
+        {
+            data["contact_ids"] = Strings(contactIds);
+        }
+
+        return Make(CanonicalEventTypes.MeetingScheduled, time, data);
+    }
+
+    public static string MeetingCancelled(string meetingId, string time) =>
+        Make(CanonicalEventTypes.MeetingCancelled, time, new JsonObject { ["meeting_id"] = meetingId, ["reason"] = "The client's board meeting moved" });
+
+    /// <summary>kam.meeting.logged for a scheduled meeting (its id), with a summary.</summary>
+    public static string MeetingLoggedFor(string meetingId, string time, string heldAt) =>
+        Make(CanonicalEventTypes.MeetingLogged, time, new JsonObject { ["meeting_id"] = meetingId, ["held_at"] = heldAt, ["summary"] = "Pilot results reviewed" });
 }

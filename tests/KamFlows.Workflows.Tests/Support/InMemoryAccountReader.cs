@@ -29,6 +29,17 @@ public sealed class InMemoryAccountReader : IAccountReader
             return Task.FromResult<IReadOnlyList<AccountHistoryEntry>>([.. History.Where(h => h.Time < before).OrderByDescending(h => h.Time).Take(max)]);
         }
     }
+    /// <summary>Proposals as intake stores them (by id).</summary>
+    public ConcurrentDictionary<string, ProposalFacts> Proposals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Meetings logged as held (by id).</summary>
+    public ConcurrentDictionary<string, HeldMeetingFacts> HeldMeetings { get; } = new(StringComparer.Ordinal);
+
+    public Task<IReadOnlyList<ProposalFacts>> GetProposalsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ProposalFacts>>([.. Proposals.Values.OrderBy(p => p.ProposalId, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<HeldMeetingFacts>> GetHeldMeetingsAsync(string accountId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HeldMeetingFacts>>([.. HeldMeetings.Values.OrderBy(m => m.HeldAt)]);
 
     /// <summary>The configured reporting currency and rates (null: none configured).</summary>
     public CurrencyRates? Rates { get; set; }

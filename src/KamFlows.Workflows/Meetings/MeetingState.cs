@@ -1,0 +1,38 @@
+using KamFlows.Workflows.Common;
+
+namespace KamFlows.Workflows.Meetings;
+
+/// <summary>What the meeting workflow knows about one meeting: when it is, who attends, and whether it was cancelled or its outcome recorded.</summary>
+public sealed class MeetingState : WorkflowState
+{
+    /// <summary>When the meeting was first scheduled (the event's time): the preparation never goes out before it.</summary>
+    public DateTimeOffset? ScheduledAt { get; set; }
+
+    /// <summary>The time of the kam.meeting.scheduled now in force: an older one arriving late does not move the meeting back.</summary>
+    public DateTimeOffset? ScheduleEventTime { get; set; }
+
+    public DateTimeOffset? StartsAt { get; set; }
+
+    public DateTimeOffset? EndsAt { get; set; }
+
+    public string? Subject { get; set; }
+
+    public string? Location { get; set; }
+
+    public string? OpportunityId { get; set; }
+
+    public string? ProposalId { get; set; }
+
+    public string? TenderId { get; set; }
+
+    /// <summary>The client's people expected to attend (contact ids only; names are read when the preparation goes out).</summary>
+    public List<string> ContactIds { get; set; } = [];
+
+    /// <summary>How many times the meeting was moved (the calendar invite's sequence).</summary>
+    public int Moves { get; set; }
+
+    public DateTimeOffset? CancelledAt { get; set; }
+
+    /// <summary>Its outcome was recorded (kam.meeting.logged with this meeting_id).</summary>
+    public DateTimeOffset? LoggedAt { get; set; }
+}

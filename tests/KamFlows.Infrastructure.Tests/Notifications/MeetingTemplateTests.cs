@@ -1,0 +1,104 @@
+using KamFlows.Infrastructure.Notifications.Templates;
+using KamFlows.Workflows.Notifications;
+
+namespace KamFlows.Infrastructure.Tests.Notifications;
+
+/// <summary>Issue 14 item 7: the meeting texts say what is known — the named attendees, else the DMU, else that it is not mapped; "unknown" instead of a made-up date.</summary>
+public sealed class MeetingTemplateTests
+{
+    private static readonly TemplateValue NoRows = TemplateValue.OfTable([]);
+
+    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes)
+    {
+        var fields = new Dictionary<string, TemplateValue>(NotificationCatalog.For(kind).SampleFields);
+        foreach (var (key, value) in changes)
+        {
+            fields[key] = value;
+        }
+
+        return EmailTestKit.Templates.Render(kind, fields, new LocaleFormat(language, EmailTestKit.Helsinki), null);
+    }
+
+    [Theory]
+    [InlineData("en", "Attendees:", "Mikko Laine: executive, supporter", "Sari Koski")]
+    [InlineData("ru", "Участники:", "Mikko Laine:", "Sari Koski")]
+    [InlineData("fi", "Osallistujat:", "Mikko Laine:", "Sari Koski")]
+    [InlineData("bg", "Участници:", "Mikko Laine:", "Sari Koski")]
+    public void Preparation_NamedAttendees_OnlyThemWithRoleAndAttitude(string language, string heading, string attendee, string notAttending)
+    {
+        var text = Render(NotificationKind.MeetingPreparationReminder, language).Text;
+        Assert.Contains(heading, text, StringComparison.Ordinal);
+        Assert.Contains(attendee, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(notAttending, text, StringComparison.Ordinal);
+        Assert.Contains("CP-1", text, StringComparison.Ordinal);
+        Assert.Contains("P-1001", text, StringComparison.Ordinal);
+        Assert.Contains("Pilot review with IT", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en", "The CRM names no attendees. Decision-making unit:", "The decision-making unit is not mapped yet")]
+    [InlineData("ru", "В CRM участники не указаны. Центр принятия решений:", "Центр принятия решений ещё не описан")]
+    [InlineData("fi", "CRM:ssä ei ole nimetty osallistujia. Päätöksentekoryhmä:", "Päätöksentekoryhmää ei ole vielä kartoitettu")]
+    [InlineData("bg", "В CRM не са посочени участници. Център за вземане на решения:", "Центърът за вземане на решения още не е описан")]
+    public void Preparation_NoAttendeesNamed_TheDmu_OrSaysItIsNotMapped(string language, string dmuHeading, string notMapped)
+    {
+        var withDmu = Render(NotificationKind.MeetingPreparationReminder, language, ("attendees", NoRows)).Text;
+        Assert.Contains(dmuHeading, withDmu, StringComparison.Ordinal);
+        Assert.Contains("Sari Koski", withDmu, StringComparison.Ordinal);
+
+        var nothing = Render(NotificationKind.MeetingPreparationReminder, language, ("attendees", NoRows), ("dmu", NoRows)).Text;
+        Assert.Contains(notMapped, nothing, StringComparison.Ordinal);
+        Assert.DoesNotContain("Mikko Laine", nothing, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en", "No meeting with the client has been recorded yet.", "No open complaints.", "No open proposals.", "validity unknown")]
+    [InlineData("ru", "Встреч с клиентом пока не записано.", "Открытых жалоб нет.", "Открытых коммерческих предложений нет.", "срок действия неизвестен")]
+    [InlineData("fi", "Asiakkaan kanssa ei ole vielä kirjattu tapaamisia.", "Ei avoimia reklamaatioita.", "Ei avoimia tarjouksia.", "voimassaolo ei tiedossa")]
+    [InlineData("bg", "Все още няма записани срещи с клиента.", "Няма отворени рекламации.", "Няма отворени оферти.", "срокът на валидност не е известен")]
+    public void Preparation_NothingOpenOrKnown_SaysSo_NeverAMadeUpDate(string language, string noMeetings, string noComplaints, string noProposals, string unknownValidity)
+    {
+        var empty = Render(NotificationKind.MeetingPreparationReminder, language, ("recent_meetings", NoRows), ("open_complaints", NoRows), ("open_proposals", NoRows)).Text;
+        Assert.Contains(noMeetings, empty, StringComparison.Ordinal);
+        Assert.Contains(noComplaints, empty, StringComparison.Ordinal);
+        Assert.Contains(noProposals, empty, StringComparison.Ordinal);
+
+        var unknown = TemplateValue.OfTable([new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+        {
+            ["proposal_id"] = TemplateValue.OfText("P-9"), ["version"] = TemplateValue.OfNumber(1), ["valid_until"] = TemplateValue.OfUnknown(TemplateValueKind.Date),
+        }]);
+        Assert.Contains(unknownValidity, Render(NotificationKind.MeetingPreparationReminder, language, ("open_proposals", unknown)).Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en", "Record the outcome", "Reminder: record the outcome", "this is the last reminder")]
+    [InlineData("ru", "Внесите итоги встречи", "Повторное напоминание: внесите итоги встречи", "это последнее напоминание")]
+    [InlineData("fi", "Kirjaa tapaamisen tulos", "Muistutus: kirjaa tapaamisen tulos", "tämä on viimeinen muistutus")]
+    [InlineData("bg", "Запишете резултата", "Напомняне: запишете резултата", "това е последното напомняне")]
+    public void OutcomePrompt_TheRepeatSaysItIsTheLast(string language, string first, string repeat, string last)
+    {
+        var one = Render(NotificationKind.MeetingOutcomeNotRecorded, language, ("reminder_number", TemplateValue.OfNumber(1)));
+        var two = Render(NotificationKind.MeetingOutcomeNotRecorded, language, ("reminder_number", TemplateValue.OfNumber(2)));
+        Assert.StartsWith(first, one.Subject, StringComparison.Ordinal);
+        Assert.DoesNotContain(last, one.Text, StringComparison.Ordinal);
+        Assert.StartsWith(repeat, two.Subject, StringComparison.Ordinal);
+        Assert.Contains(last, two.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("ru")]
+    [InlineData("fi")]
+    [InlineData("bg")]
+    public void Meeting_WithoutSubjectOrLocation_NoEmptyCommasOrParentheses(string language)
+    {
+        var prep = Render(NotificationKind.MeetingPreparationReminder, language, ("meeting_subject", TemplateValue.OfText(string.Empty)), ("meeting_location", TemplateValue.OfText(string.Empty))).Text;
+        var prompt = Render(NotificationKind.MeetingOutcomeNotRecorded, language, ("meeting_subject", TemplateValue.OfText(string.Empty))).Text;
+        foreach (var text in new[] { prep, prompt })
+        {
+            Assert.DoesNotContain("()", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(", ,", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(": .", text, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+using KamFlows.Workflows.Ports;
+
+namespace KamFlows.Workflows.Tests;
+
+/// <summary>
+/// Issue 14 item 7, seed 003 ("late to meetings, unprepared negotiations"): preparation before every meeting, a prompt
+/// to record its outcome after it. The KAM is in Helsinki (+02:00 until 29 March 2026, +03:00 after; Finnish holidays).
+/// </summary>
+public sealed class MeetingPreparationTests
+{
+    private const string Key = "meeting:M-1";
+
+    /// <summary>Acme with its DMU, an open and a resolved complaint, open, accepted and lapsed proposals, and a meeting held in February.</summary>
+    private static void AcmeWithHistory(InMemoryAccountReader r)
+    {
+        Acme(r);
+        r.Complaints["CP-1"] = new ComplaintFacts("CP-1", null, At("2026-03-10T10:00:00+02:00"), null);
+        r.Complaints["CP-0"] = new ComplaintFacts("CP-0", null, At("2026-01-10T10:00:00+02:00"), At("2026-01-15T10:00:00+02:00"));
+        r.Proposals["P-1"] = new ProposalFacts("P-1", 2, "acknowledged", new DateOnly(2026, 4, 30));
+        r.Proposals["P-2"] = new ProposalFacts("P-2", 1, "accepted", new DateOnly(2026, 6, 30));
+        r.Proposals["P-3"] = new ProposalFacts("P-3", 1, "sent", new DateOnly(2026, 3, 1));
+        r.HeldMeetings["M-0"] = new HeldMeetingFacts("M-0", At("2026-02-10T14:00:00+02:00"), "Pilot scope agreed", "Pilot review with IT");
+    }
+
+    [Fact]
+    public async Task Meeting_Scheduled_PreparationTheBusinessDayBeforeAtNine_WithAttendeesHistoryAndOpenIssues()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: AcmeWithHistory);
+        Assert.Equal([Key, "account:ACME"], await host.SendToAllAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00",
+            subject: "Pilot results", contactIds: ["C-1"], location: "Acme HQ, Espoo")));
+        await host.AdvanceToAsync(At("2026-03-19T14:00:00+02:00"));
+
+        var prep = host.Outbox.One(NotificationKind.MeetingPreparationReminder);
+        Assert.Equal(KamEmail, prep.Recipient.Email);
+        Assert.Equal("2026-03-18T09:00:00+02:00", RecordingOutbox.Local(prep)); // Wednesday, the business day before Thursday's meeting.
+        Assert.Equal("M-1", prep.Fields["meeting_id"].Text);
+        Assert.Equal(At("2026-03-19T14:00:00+02:00"), prep.Fields["meeting_at"].Instant);
+        Assert.Equal("Pilot results", prep.Fields["meeting_subject"].Text);
+        Assert.Equal("Acme HQ, Espoo", prep.Fields["meeting_location"].Text);
+        var attendee = Assert.Single(prep.Fields["attendees"].Rows!); // Only the contact the CRM named, not the whole DMU.
+        Assert.Equal(("Mikko Laine", "executive", "supporter"), (attendee["name"].Text, attendee["role"].Text, attendee["attitude"].Text));
+        Assert.Equal(["Mikko Laine", "Sari Koski"], prep.Fields["dmu"].Rows!.Select(row => row["name"].Text));
+        var complaint = Assert.Single(prep.Fields["open_complaints"].Rows!); // CP-0 was resolved.
+        Assert.Equal(("CP-1", "2026-03-10"), (complaint["complaint_id"].Text, complaint["opened_on"].Date));
+        var proposal = Assert.Single(prep.Fields["open_proposals"].Rows!); // P-2 accepted, P-3 lapsed on 1 March.
+        Assert.Equal(("P-1", 2m, "2026-04-30"), (proposal["proposal_id"].Text, proposal["version"].Number, proposal["valid_until"].Date));
+        var last = Assert.Single(prep.Fields["recent_meetings"].Rows!);
+        Assert.Equal(("2026-02-10", "Pilot scope agreed", "Pilot review with IT"), (last["held_on"].Date, last["summary"].Text, last["next_step"].Text));
+        Assert.NotNull(prep.Invite);
+        Assert.Equal((At("2026-03-19T14:00:00+02:00"), TimeSpan.FromHours(1), 0), (prep.Invite!.Start, prep.Invite.Duration, prep.Invite.Sequence)); // No end given: one hour.
+        Assert.Equal("Acme HQ, Espoo", prep.Invite.Location);
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded)); // Not before the meeting is over.
+        Assert.Empty(host.Outbox.Of(NotificationKind.ProposalMeetingPreparation));
+    }
+
+    [Fact]
+    public async Task Meeting_NoOutcomeRecorded_PromptTheNextBusinessMorning_OnceMore_ThenTheWorkflowEnds()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00", endsAt: "2026-03-19T16:30:00+02:00", subject: "Pilot results"));
+        await host.AdvanceToAsync(At("2026-06-30T00:00:00+03:00"));
+
+        var prompts = host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded);
+        // Friday morning after Thursday's meeting, then 2 business days later (Tuesday; the weekend is not counted); never a third.
+        Assert.Equal(["2026-03-20T09:00:00+02:00", "2026-03-24T09:00:00+02:00"], prompts.Select(RecordingOutbox.Local));
+        Assert.Equal([1m, 2m], prompts.Select(p => p.Fields["reminder_number"].Number!.Value));
+        Assert.All(prompts, p => Assert.Equal(KamEmail, p.Recipient.Email));
+        Assert.All(prompts, p => Assert.Equal("Pilot results", p.Fields["meeting_subject"].Text));
+        Assert.Equal("outcome-not-recorded", (await host.ResultAsync(Key)).Outcome);
+        Assert.Empty(host.Upcoming.PlanOf(Key));
+    }
+
+    [Fact]
+    public async Task Meeting_OutcomeReminderBusinessDaysConfigured_TheRepeatFollowsIt()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-30T10:00:00+03:00"), options => options.Meetings.OutcomeReminderBusinessDays = 1, accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-30T10:00:00+03:00", "2026-04-01T14:00:00+03:00"));
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        // Wednesday's meeting: Thursday morning, then 1 business day later: Good Friday and Easter Monday are Finnish holidays.
+        Assert.Equal(["2026-04-02T09:00:00+03:00", "2026-04-07T09:00:00+03:00"], host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded).Select(RecordingOutbox.Local));
+    }
+
+    [Fact]
+    public async Task Meeting_ScheduledLaterThanThePreparationDay_PreparationAtOnce_OrAtNightWhenTheMeetingIsBeforeOpening()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-18T15:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-18T15:00:00+02:00", "2026-03-19T10:00:00+02:00")); // In working hours: at once.
+        await host.AdvanceToAsync(At("2026-03-18T20:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-18T20:00:00+02:00", "2026-03-19T08:30:00+02:00")); // The office opens after it starts: at once, at night.
+        await host.AdvanceToAsync(At("2026-03-19T09:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-3", "2026-03-19T09:00:00+02:00", "2026-03-19T08:45:00+02:00")); // Already begun: nothing to prepare.
+        await host.AdvanceToAsync(At("2026-03-19T12:00:00+02:00"));
+
+        var preps = host.Outbox.Of(NotificationKind.MeetingPreparationReminder);
+        Assert.Equal(["meeting:M-1", "meeting:M-2"], preps.Select(p => p.SourceKey));
+        Assert.Equal(["2026-03-18T15:00:00+02:00", "2026-03-18T20:00:00+02:00"], preps.Select(RecordingOutbox.Local));
+    }
+
+    [Fact]
+    public async Task Meeting_Moved_PreparationAndPromptsMove_InviteUpdated()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-26T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-17T11:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-17T11:00:00+02:00", "2026-03-31T11:00:00+03:00", endsAt: "2026-03-31T12:30:00+03:00"));
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        var prep = host.Outbox.One(NotificationKind.MeetingPreparationReminder); // Nothing for the old date (Wednesday 25 March).
+        Assert.Equal("2026-03-30T09:00:00+03:00", RecordingOutbox.Local(prep));
+        Assert.Equal(At("2026-03-31T11:00:00+03:00"), prep.Fields["meeting_at"].Instant);
+        Assert.Equal((TimeSpan.FromMinutes(90), 1), (prep.Invite!.Duration, prep.Invite.Sequence));
+        Assert.Equal(["2026-04-01T09:00:00+03:00", "2026-04-07T09:00:00+03:00"], host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded).Select(RecordingOutbox.Local));
+    }
+
+    [Fact]
+    public async Task Meeting_MovedAfterItsPreparation_PreparedAgainForTheNewDate_AnOlderScheduleArrivingLateChangesNothing()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        var first = Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00");
+        await host.SendAsync(first);
+        await host.AdvanceToAsync(At("2026-03-18T12:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-18T12:00:00+02:00", "2026-03-24T14:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-17T12:00:00+02:00", "2026-03-20T14:00:00+02:00")); // Written before the move, delivered after it.
+        await host.AdvanceToAsync(At("2026-03-24T12:00:00+02:00"));
+
+        Assert.Equal(["2026-03-18T09:00:00+02:00", "2026-03-23T09:00:00+02:00"], host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Select(RecordingOutbox.Local));
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded)); // Not for the date it was moved away from.
+    }
+
+    [Fact]
+    public async Task Meeting_Cancelled_NothingMoreIsSent()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-26T14:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-18T12:00:00+02:00"));
+        Assert.Equal(["meeting:M-2"], host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Select(p => p.SourceKey));
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T12:00:00+02:00"), Key);
+        await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-18T12:00:00+02:00"), "meeting:M-2"); // After its preparation went out.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder));
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
+        Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
+        Assert.Equal("cancelled", (await host.ResultAsync("meeting:M-2")).Outcome);
+        Assert.Empty(host.Upcoming.PlanOf(Key));
+    }
+
+    [Fact]
+    public async Task Meeting_LoggedBeforeTheNextMorning_NoPrompt_TheWorkflowEnds()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-19T17:00:00+02:00"));
+        Assert.Contains(host.Upcoming.PlanOf(Key), a => a.Kind == nameof(NotificationKind.MeetingOutcomeNotRecorded));
+        var logged = Ev.MeetingLoggedFor("M-1", "2026-03-19T17:00:00+02:00", "2026-03-19T14:00:00+02:00");
+        Assert.Equal(["account:ACME", Key], await host.SendToAllAsync(logged)); // The account stays the primary: its timeline is unchanged.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder));
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
+        Assert.Equal("outcome-recorded", (await host.ResultAsync(Key)).Outcome);
+    }
+
+    [Fact]
+    public async Task Meeting_ScheduledAgainAfterItWasLogged_ARestartedInstanceSendsNothing()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-19T16:00:00+02:00"));
+        await host.SendToAllAsync(Ev.MeetingLoggedFor("M-1", "2026-03-19T16:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        Assert.Equal("outcome-recorded", (await host.ResultAsync(Key)).Outcome);
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-19T16:30:00+02:00", "2026-03-19T14:00:00+02:00", subject: "Pilot results (notes added)")); // The CRM re-sends the edited record.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder));
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
+        Assert.Equal("ended-before-scheduled", (await host.ResultAsync(Key)).Outcome);
+    }
+
+    [Fact]
+    public async Task Meeting_SubjectEditedAfterTheMeeting_StillAsksForItsOutcome()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-19T16:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-19T16:00:00+02:00", "2026-03-19T14:00:00+02:00", subject: "Pilot results"), Key);
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        Assert.Equal(["2026-03-20T09:00:00+02:00", "2026-03-24T09:00:00+02:00"], host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded).Select(RecordingOutbox.Local));
+        Assert.Equal("Pilot results", host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded)[0].Fields["meeting_subject"].Text);
+    }
+
+    [Fact]
+    public async Task ProposalMeeting_ReportedAsScheduled_PreparedOnceByTheMeetingWorkflow_NotByTheProposal()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.ProposalSent("P-1", "2026-03-16T10:00:00+02:00", 125_000m, "2026-05-29"));
+        await host.AdvanceToAsync(At("2026-03-16T15:00:00+02:00"));
+        await host.SendToAllAsync(Ev.Acknowledged("P-1", "2026-03-16T15:00:00+02:00"));
+        await host.SendToAllAsync(Ev.MeetingAgreed("P-1", "2026-03-17T11:00:00+02:00", "2026-03-24T10:00:00+02:00"));
+        Assert.Equal(["meeting:M-1", "proposal:P-1", "account:ACME"], await host.SendToAllAsync(
+            Ev.MeetingScheduled("M-1", "2026-03-17T11:00:00+02:00", "2026-03-24T10:00:00+02:00", subject: "Proposal P-1", proposalId: "P-1", contactIds: ["C-2"])));
+        await host.AdvanceToAsync(At("2026-03-24T12:00:00+02:00"));
+
+        var prep = host.Outbox.One(NotificationKind.MeetingPreparationReminder);
+        Assert.Equal(("meeting:M-1", "2026-03-23T09:00:00+02:00"), (prep.SourceKey, RecordingOutbox.Local(prep)));
+        Assert.Equal(["Sari Koski"], prep.Fields["attendees"].Rows!.Select(r => r["name"].Text));
+        Assert.Empty(host.Outbox.Of(NotificationKind.ProposalMeetingPreparation)); // No second preparation mail for the same meeting.
+    }
+
+    [Fact]
+    public async Task ProposalMeeting_OnlyScheduled_CountsAsTheMeetingAgreed_NoMeetingNotAgreedReminders()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.ProposalSent("P-1", "2026-03-16T10:00:00+02:00", 125_000m, "2026-05-29"));
+        await host.AdvanceToAsync(At("2026-03-16T15:00:00+02:00"));
+        await host.SendToAllAsync(Ev.Acknowledged("P-1", "2026-03-16T15:00:00+02:00"));
+        await host.SendToAllAsync(Ev.MeetingScheduled("M-1", "2026-03-17T11:00:00+02:00", "2026-04-14T10:00:00+03:00", proposalId: "P-1"));
+        await host.AdvanceToAsync(At("2026-04-15T00:00:00+03:00"));
+
+        Assert.Empty(host.Outbox.Of(NotificationKind.ProposalMeetingNotAgreed)); // First due three business days after the acknowledgement.
+        Assert.Empty(host.Outbox.Of(NotificationKind.ProposalMeetingPreparation));
+        Assert.Equal("2026-04-13T09:00:00+03:00", RecordingOutbox.Local(host.Outbox.One(NotificationKind.MeetingPreparationReminder)));
+    }
+
+    [Fact]
+    public async Task AccountCare_AScheduledMeetingIsContactWithTheClient_ACancelledOneIsNot()
+    {
+        async Task<IReadOnlyList<NotificationRequest>> DormancyAfterAsync(string meetingEvent)
+        {
+            await using var host = await WorkflowHost.StartAsync(At("2026-02-10T10:00:00+02:00"), o => o.AccountCare.DormantAfterDays = 60, r => Acme(r));
+            await host.SendAsync(Ev.AccountUpserted("2026-02-10T10:00:00+02:00"));
+            await host.SendAsync(Ev.MeetingLogged("2026-02-10T12:00:00+02:00", "2026-02-10T11:00:00+02:00"), "account:ACME");
+            await host.AdvanceToAsync(At("2026-03-20T10:00:00+02:00"));
+            await host.SendAsync(meetingEvent, "account:ACME");
+            await host.AdvanceToAsync(At("2026-04-14T10:00:00+03:00"));
+            return host.Outbox.Of(NotificationKind.RelationshipDormant);
+        }
+
+        var afterCancel = Assert.Single(await DormancyAfterAsync(Ev.MeetingCancelled("M-7", "2026-03-20T10:00:00+02:00")));
+        Assert.Equal(("2026-04-13T09:00:00+03:00", "2026-02-10"), (RecordingOutbox.Local(afterCancel), afterCancel.Fields["last_contact_on"].Date));
+        Assert.Empty(await DormancyAfterAsync(Ev.MeetingScheduled("M-7", "2026-03-20T10:00:00+02:00", "2026-05-05T10:00:00+03:00")));
+    }
+}
