@@ -251,6 +251,33 @@ public sealed class AccountCareSeedRulesTests
     }
 
     [Fact]
+    public async Task AccountCare_DeliveryLateAgainstItsScheduledDeadline_EarnsNoCrossSell_EvenWhenTheCrmSaysOnTime()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-02T10:00:00+02:00"), o =>
+        {
+            Quiet(o);
+            o.AccountCare.CrossSellAfterDeliveryBusinessDays = 5;
+        }, r => Acme(r));
+        await host.SendAsync(Ev.AccountUpserted("2026-03-02T10:00:00+02:00"));
+        await host.SendAsync(Ev.DeliveryScheduled("D-1", "2026-03-02T11:00:00+02:00", "2026-03-10"), Key);
+        await host.SendAsync(Ev.DeliveryScheduled("D-2", "2026-03-02T11:00:00+02:00", "2026-03-06"), Key);
+        await host.SendAsync(Ev.DeliveryScheduled("D-2", "2026-03-09T11:00:00+02:00", "2026-03-20"), Key); // Moved after it had passed: missed.
+        await host.SendAsync(Ev.DeliveryScheduled("D-3", "2026-03-02T11:00:00+02:00", "2026-03-20"), Key);
+        await host.AdvanceToAsync(At("2026-03-11T12:00:00+02:00"));
+        await host.SendAsync(Ev.DeliveryCompleted("D-1", "2026-03-11T12:00:00+02:00"), Key); // A day after its deadline; the CRM says on time.
+        await host.SendAsync(Ev.DeliveryCompleted("D-2", "2026-03-11T12:30:00+02:00"), Key); // Before the new date, but a deadline was missed.
+        await host.AdvanceToAsync(At("2026-03-25T00:00:00+02:00"));
+        Assert.Empty(host.Outbox.Of(NotificationKind.CrossSellPrompt));
+
+        await host.SendAsync(Ev.DeliveryCompleted("D-3", "2026-03-25T10:00:00+02:00"), Key); // After its deadline of 20 March too.
+        await host.SendAsync(Ev.DeliveryScheduled("D-4", "2026-03-25T10:00:00+02:00", "2026-03-27"), Key);
+        await host.SendAsync(Ev.DeliveryCompleted("D-4", "2026-03-26T10:00:00+02:00"), Key); // On time against its deadline.
+        await host.AdvanceToAsync(At("2026-04-10T00:00:00+03:00"));
+        var prompt = host.Outbox.One(NotificationKind.CrossSellPrompt);
+        Assert.Equal(["delivery|D-4"], Lines(prompt.Fields["after"], "kind", "subject"));
+    }
+
+    [Fact]
     public async Task AccountCare_ComplaintOpen_CrossSellPromptWaitsUntilItIsResolved()
     {
         await using var host = await WorkflowHost.StartAsync(At("2026-03-02T10:00:00+02:00"), Quiet, r => Acme(r));

@@ -88,8 +88,20 @@ public sealed partial class AccountCare : KamWorkflow<AccountCareState>
 
                 AddCrossSellTrigger(state, new CrossSellTrigger(CrossSellKinds.Contract, d.ContractId, at, null), run);
                 break;
-            case DeliveryCompleted d when d.OnTime && d.ExpectationsMet:
-                AddCrossSellTrigger(state, new CrossSellTrigger(CrossSellKinds.Delivery, d.DeliveryId, at, d.Description), run);
+            case DeliveryScheduled d when run.Options.SeedRules:
+                // The same rule as the delivery's own workflow: a deadline moved after it had passed was missed.
+                var missed = state.DeliveryDeadlines.TryGetValue(d.DeliveryId, out var known)
+                    && (known.Missed || (known.DueOn != d.DueOn.ToDateOnly() && run.Kam.DateOf(at) > known.DueOn.ToLocalDate()));
+                state.DeliveryDeadlines[d.DeliveryId] = new DeliveryDeadline(d.DueOn.ToDateOnly(), missed);
+                break;
+            case DeliveryCompleted d:
+                var late = state.DeliveryDeadlines.Remove(d.DeliveryId, out var deadline)
+                    && (deadline.Missed || run.Kam.DateOf(at) > deadline.DueOn.ToLocalDate());
+                if (d.OnTime && d.ExpectationsMet && !late)
+                {
+                    AddCrossSellTrigger(state, new CrossSellTrigger(CrossSellKinds.Delivery, d.DeliveryId, at, d.Description), run);
+                }
+
                 break;
             case MeetingLogged d:
                 at = d.HeldAt.ToDateTimeOffset();
@@ -385,6 +397,11 @@ public sealed partial class AccountCare : KamWorkflow<AccountCareState>
 
         var today = DateOnly.FromDateTime(run.Now.UtcDateTime);
         state.Contracts.RemoveAll(c => c.EndsOn.AddDays(31) < today);
+        foreach (var stale in state.DeliveryDeadlines.Where(d => d.Value.DueOn.AddYears(1) < today).Select(d => d.Key).ToList())
+        {
+            state.DeliveryDeadlines.Remove(stale); // Never completed a year after its deadline: no prompt will follow it.
+        }
+
         state.Notes.Clear();
     }
 

@@ -50,7 +50,13 @@ public sealed class AccountCareState : WorkflowState
 
     /// <summary>When the last open complaint of the account was resolved or closed (a held cross-sell prompt waits for it).</summary>
     public DateTimeOffset? ComplaintsClearedAt { get; set; }
+
+    /// <summary>Deadlines of deliveries scheduled and not completed yet, by delivery id: a delivery late against its deadline earns no cross-sell prompt.</summary>
+    public Dictionary<string, DeliveryDeadline> DeliveryDeadlines { get; set; } = [];
 }
+
+/// <summary>A scheduled delivery's deadline in force, and whether an earlier one had passed when it was moved (then it is late whatever comes).</summary>
+public sealed record DeliveryDeadline(DateOnly DueOn, bool Missed);
 
 /// <summary>A change of KAM: when it arrived, who had the account (email and name as the CRM sent them) and the change's number.</summary>
 public sealed record KamHandover(int Number, DateTimeOffset At, string PreviousKamEmail, string? PreviousKamName, string NewKamEmail);
