@@ -3,6 +3,7 @@
 // - every change is keyed by an EventMark per aspect of a row: applying an event twice, or an older event after a
 //   newer one, changes nothing (idempotent and order-tolerant);
 // - rows are written under ETag optimistic concurrency (OptimisticRow);
+// - the account row's LastContactAt/FirstEventAt only move outward (AccountContact), whatever the order of events;
 // - personal data (birthday, hobbies, family, values) is written only to {hub}PersonalData, never to a contact row;
 //   a contact once erased stays erased: later events update its DMU role, influence and attitude only, and never
 //   bring back its name, email, phone or personal data.
@@ -127,6 +128,9 @@ public sealed class AccountStore
                     row["PeriodEnd"] = JsonText.Format(d.PeriodEnd);
                     row["Amount"] = AccountRows.Amount(d.Revenue.Amount);
                     row["Currency"] = d.Revenue.Currency.Code;
+                    // The latest report of the period wins whole: one without a margin clears an earlier one's.
+                    row["MarginPercent"] = d.MarginPercent is { } margin ? AccountRows.Amount(margin) : null;
+                    row["GrossMargin"] = d.GrossMargin is { } gross ? AccountRows.Amount(gross.Amount) : null;
                     return true;
                 }).ConfigureAwait(false);
                 break;
@@ -316,6 +320,9 @@ public sealed class AccountStore
             default:
                 throw new ArgumentException($"No account projection for {canonicalEvent.Type}.", nameof(canonicalEvent));
         }
+
+        // The last contact for the head's weekly report (dormant key accounts); in a batch the account row is read once anyway.
+        await Update(AccountRows.Account, row => AccountContact.Record(row, canonicalEvent)).ConfigureAwait(false);
     }
 
     private async Task ApplyContactAsync(CanonicalEvent canonicalEvent, ContactUpserted d, string mark, CancellationToken cancellationToken)
