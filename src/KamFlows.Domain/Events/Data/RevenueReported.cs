@@ -71,7 +71,7 @@ public sealed record RevenueReported : ICanonicalEventData
         }
         else if (percent is { } sent && !Agree(revenue.Amount, gross.Amount, sent))
         {
-            r.Error("margin_percent", $"must agree with gross_margin ({JsonText.Format(gross.Amount)} of {JsonText.Format(revenue.Amount)} is {JsonText.Format(Math.Round(gross.Amount / revenue.Amount * 100m, 4))} %, got {JsonText.Format(sent)})");
+            r.Error("margin_percent", $"must agree with gross_margin ({JsonText.Format(gross.Amount)} of {JsonText.Format(revenue.Amount)} is {(gross.Amount / revenue.Amount * 100m).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} %, got {JsonText.Format(sent)})");
         }
     }
 
