@@ -154,6 +154,7 @@ public sealed class WebhookDoorTests
         var account = await host.Management.GetStringAsync("/api/accounts/ACME");
         Assert.Contains("\"MarginPercent\":\"4.5\"", account, StringComparison.Ordinal);
         Assert.Contains("\"GrossMargin\":\"9000\"", account, StringComparison.Ordinal);
+        Assert.Contains("reported for 2026-01-01..2026-01-31, margin 4.5 %", account, StringComparison.Ordinal); // On the timeline too.
     }
 
     private static string Retimed(string eventJson, string time)
