@@ -28,6 +28,7 @@ public sealed class AccountStore
     private readonly TableClient _personal;
     private readonly TimelineStore _timeline;
     private readonly Lazy<Task> _created;
+    private readonly KnownContactColumns _knownContacts = new();
 
     public AccountStore(StorageClients clients, TimelineStore timeline)
     {
@@ -71,7 +72,7 @@ public sealed class AccountStore
             throw new ArgumentException($"Event {stranger.Id} is for account {stranger.AccountId}, not {accountId}.", nameof(events));
         }
 
-        var batch = new AccountRowChanges(_accounts, accountId);
+        var batch = new AccountRowChanges(_accounts, accountId, _knownContacts);
         foreach (var canonicalEvent in events)
         {
             await ApplyCoreAsync(canonicalEvent, batch, cancellationToken).ConfigureAwait(false);
@@ -321,8 +322,9 @@ public sealed class AccountStore
                 throw new ArgumentException($"No account projection for {canonicalEvent.Type}.", nameof(canonicalEvent));
         }
 
-        // The last contact for the head's weekly report (dormant key accounts); in a batch the account row is read once anyway.
-        await Update(AccountRows.Account, row => AccountContact.Record(row, canonicalEvent)).ConfigureAwait(false);
+        // The last contact for the head's weekly report (dormant key accounts): in a batch, without a read when this process knows the row.
+        Func<TableEntity, bool> contact = row => AccountContact.Record(row, canonicalEvent);
+        await (batch is null ? OptimisticRow.UpdateAsync(_accounts, pk, AccountRows.Account, contact, cancellationToken) : batch.AddContactChange(contact)).ConfigureAwait(false);
     }
 
     private async Task ApplyContactAsync(CanonicalEvent canonicalEvent, ContactUpserted d, string mark, CancellationToken cancellationToken)
