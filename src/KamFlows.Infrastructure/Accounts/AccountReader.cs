@@ -176,7 +176,8 @@ public sealed class AccountReader(AccountStore store, PortfolioSettings? portfol
 
     /// <summary>
     /// Every key account with its last contact and first event as intake recorded them on the account row (one row per
-    /// account, never the timelines); both are null for an account none of whose events was applied since they are kept.
+    /// account, never the timelines). An account whose events were all applied before intake kept them is computed once
+    /// from its timeline and meeting rows, and stored (<see cref="AccountContactBackfill"/>).
     /// </summary>
     public async Task<IReadOnlyList<KeyAccountContact>> ListKeyAccountContactsAsync(CancellationToken cancellationToken)
     {
@@ -187,7 +188,10 @@ public sealed class AccountReader(AccountStore store, PortfolioSettings? portfol
         {
             if (ParseData<AccountUpserted>(row) is { IsKeyAccount: true } d)
             {
-                accounts.Add(new KeyAccountContact(d.ToAccount(), row.GetDateTimeOffset(AccountContact.LastContactAt), row.GetDateTimeOffset(AccountContact.FirstEventAt)));
+                var (last, first) = AccountContactBackfill.Needed(row)
+                    ? await AccountContactBackfill.RunAsync(store, row, cancellationToken).ConfigureAwait(false)
+                    : (row.GetDateTimeOffset(AccountContact.LastContactAt), row.GetDateTimeOffset(AccountContact.FirstEventAt));
+                accounts.Add(new KeyAccountContact(d.ToAccount(), last, first));
             }
         }
 

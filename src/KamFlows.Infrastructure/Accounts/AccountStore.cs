@@ -43,6 +43,8 @@ public sealed class AccountStore
 
     internal TableClient PersonalData => _personal;
 
+    internal TimelineStore Timeline => _timeline;
+
     public Task EnsureCreatedAsync() => _created.Value;
 
     /// <summary>Writes of this process refused because another writer changed the row first (each recomputed and retried).</summary>

@@ -122,6 +122,45 @@ public sealed class DormantKeyAccountsTests
     }
 
     [Fact]
+    public async Task AccountsFromBeforeTheColumn_AreComputedOnceFromTimelineAndMeetings_ThenReadFromTheRow()
+    {
+        var (clients, storage) = await IntakeStoreTests.ClientsAsync();
+        var timeline = new TimelineStore(clients);
+        var store = new AccountStore(clients, timeline);
+        var events = new[]
+        {
+            Account("OLD", "Old Oy", "anna.virtanen@supplier.example", "Anna Virtanen", "2025-11-03T09:00:00+02:00"),
+            E("kam.proposal.sent", "2025-11-20T10:00:00+02:00", """{"proposal_id":"P-1","account_id":"OLD","total":{"amount":100,"currency":"EUR"},"valid_until":"2026-02-10"}"""),
+            Meeting("OLD", "M-1", "2026-01-09T10:00:00+02:00", "2025-12-01T10:00:00+02:00"), // Logged in January, held in December.
+            E("kam.revenue.reported", "2026-01-15T10:00:00+02:00", """{"account_id":"OLD","period_start":"2025-10-01","period_end":"2025-12-31","revenue":{"amount":5,"currency":"EUR"}}"""),
+        };
+        foreach (var e in events)
+        {
+            await store.ApplyAsync(e, default);
+            await timeline.AppendAsync("OLD", EventSummaries.For(e), default);
+        }
+
+        // As a version before the column left the row: the same row without LastContactAt and FirstEventAt.
+        var table = clients.Table(AccountStore.AccountsTable);
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("OLD", AccountRows.Account)).Value;
+        row.Remove(AccountContact.LastContactAt);
+        row.Remove(AccountContact.FirstEventAt);
+        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+
+        var counter = new KamFlows.Infrastructure.Storage.StorageRequestCounter();
+        var counted = new KamFlows.Infrastructure.Storage.StorageClients(storage, counter);
+        var reader = new AccountReader(new AccountStore(counted, new TimelineStore(counted)));
+        var old = Assert.Single(await reader.ListKeyAccountContactsAsync(default));
+        Assert.Equal((new DateTimeOffset(2025, 12, 1, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2025, 11, 3, 7, 0, 0, TimeSpan.Zero)),
+            (old.LastContactAt!.Value.ToUniversalTime(), old.FirstEventAt!.Value.ToUniversalTime())); // The meeting's held_at; the revenue report is not contact.
+
+        var before = counter.Table;
+        var again = Assert.Single(await reader.ListKeyAccountContactsAsync(default));
+        Assert.Equal((old.LastContactAt, old.FirstEventAt), (again.LastContactAt, again.FirstEventAt));
+        Assert.Equal(1, counter.Table - before); // Stored: one query over the account rows, no timeline.
+    }
+
+    [Fact]
     public async Task LastContact_IsKeptOnTheAccountRow_OnlyMovingForward_WhateverTheOrderOfEvents()
     {
         var (store, reader) = await StoresAsync();
