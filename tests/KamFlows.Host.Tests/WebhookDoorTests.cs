@@ -152,6 +152,35 @@ public sealed class WebhookDoorTests
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Revenue_MarginOutOfRangeOrDisagreeing_400NamingTheField_AValidOneIsStoredWithTheReport()
+    {
+        await using var host = await KamFlowsTestHost.StartAsync();
+        static string Revenue(string id, string margin) => TestEvents.Envelope(id, "kam.revenue.reported", T0, $$"""
+            {"account_id":"ACME","period_start":"2026-01-01","period_end":"2026-01-31","revenue":{"amount":200000,"currency":"EUR"}{{margin}} }
+            """);
+
+        var refused = await host.PostEventsAsync(TestEvents.Batch(
+            Revenue("m-0", ""","margin_percent":120"""),
+            Revenue("m-1", ""","margin_percent":4.6,"gross_margin":{"amount":9000,"currency":"EUR"}"""),
+            Revenue("m-2", ""","gross_margin":{"amount":9000,"currency":"SEK"}""")), "application/cloudevents-batch+json");
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["events[0].data.margin_percent", "events[1].data.margin_percent", "events[2].data.gross_margin.currency"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("must be from -100 to 100 (got 120)", errors.GetProperty("events[0].data.margin_percent")[0].GetString());
+        Assert.Equal(0, await host.CountStateRowsAsync());
+
+        var accepted = await host.PostEventsAsync(TestEvents.Batch(TestEvents.Account("a-1", "ACME", T0, "Acme"),
+            Revenue("m-3", ""","margin_percent":4.5,"gross_margin":{"amount":9000,"currency":"EUR"}""")), "application/cloudevents-batch+json");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await host.WaitForIntakeDrainedAsync();
+        var account = await host.Management.GetStringAsync("/api/accounts/ACME");
+        Assert.Contains("\"MarginPercent\":\"4.5\"", account, StringComparison.Ordinal);
+        Assert.Contains("\"GrossMargin\":\"9000\"", account, StringComparison.Ordinal);
+        Assert.Contains("reported for 2026-01-01..2026-01-31, margin 4.5 %", account, StringComparison.Ordinal); // On the timeline too.
+    }
+
     private static string Retimed(string eventJson, string time)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(eventJson)!;

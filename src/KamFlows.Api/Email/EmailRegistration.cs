@@ -1,3 +1,4 @@
+using KamFlows.Infrastructure.Accounts;
 using KamFlows.Infrastructure.Notifications;
 using KamFlows.Infrastructure.Notifications.Digests;
 using KamFlows.Infrastructure.Notifications.Invites;
@@ -61,7 +62,8 @@ public static class EmailRegistration
             ? new EmailDelivery(sp.GetRequiredService<OutboxSender>(), new DigestScheduler(sp.GetRequiredService<RecipientDirectory>(), sp.GetRequiredService<INotificationOutbox>(),
                 upcoming, sp.GetRequiredService<DigestComposer>(), sp.GetRequiredService<DigestSchedule>(), sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<DigestScheduler>>(), sp.GetService<IPipelineFigures>(), sp.GetService<IAccountReader>(),
-                sp.GetService<MissedActionStore>(), sp.GetRequiredService<EmailOptions>().PublicBaseUrl.AbsoluteUri))
+                sp.GetService<MissedActionStore>(), sp.GetRequiredService<EmailOptions>().PublicBaseUrl.AbsoluteUri,
+                sp.GetService<AccountReader>() is { } accountReader ? new DormantKeyAccounts(accountReader, DormantAfterDays(sp)) : null))
             : new EmailDelivery(sp.GetRequiredService<OutboxSender>(), null));
         services.AddHostedService<EmailStartup>();
         if (runLoop)
@@ -71,6 +73,10 @@ public static class EmailRegistration
 
         return services;
     }
+
+    /// <summary>The AccountCare option the KAM's dormant alert uses, so the head's list agrees with it.</summary>
+    private static int DormantAfterDays(IServiceProvider sp) =>
+        sp.GetService<IOptions<KamFlows.Workflows.Common.WorkflowsOptions>>()?.Value.AccountCare.DormantAfterDays ?? new KamFlows.Workflows.AccountCare.AccountCareOptions().DormantAfterDays;
 
     private sealed class EmailOptionsValidator : IValidateOptions<EmailOptions>
     {

@@ -183,6 +183,39 @@ internal sealed class JsonFieldReader
         return value;
     }
 
+    /// <summary>A number in [<paramref name="minimum"/>, <paramref name="maximum"/>] (both included), such as a margin of -100 to 100 %.</summary>
+    public decimal? OptionalNumberBetween(string field, decimal minimum, decimal maximum)
+    {
+        if (!TryGet(field, required: false, out var element) || !TryNumber(element, PathOf(field), out var value))
+        {
+            return null;
+        }
+
+        if (value < minimum || value > maximum)
+        {
+            Error(field, $"must be from {JsonText.Format(minimum)} to {JsonText.Format(maximum)} (got {JsonText.Format(value)})");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>An amount that may be negative (a gross margin, a loss): <c>{"amount": -1250.50, "currency": "EUR"}</c>.</summary>
+    public Money? OptionalSignedMoney(string field) =>
+        OptionalObject(field, reader =>
+        {
+            var amount = 0m;
+            _ = reader.TryGet("amount", required: true, out var amountElement) && reader.TryNumber(amountElement, reader.PathOf("amount"), out amount);
+            return new Money(amount, reader.RequiredCurrency("currency"));
+        });
+
+    /// <summary>Whether a problem was recorded at <paramref name="field"/> or inside it (cross-field checks skip fields already refused).</summary>
+    public bool HasErrorAt(string field)
+    {
+        var path = PathOf(field);
+        return _errors.Any(e => e.Path == path || e.Path.StartsWith(path + ".", StringComparison.Ordinal));
+    }
+
     // ---- objects ----------------------------------------------------------------------------------
 
     /// <summary><c>{"amount": 1250.50, "currency": "EUR"}</c>; the amount must be a non-negative JSON number.</summary>

@@ -4,9 +4,13 @@ using KamFlows.Domain.Accounts;
 using KamFlows.Domain.Contacts;
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
+using KamFlows.Domain.Portfolio;
 using KamFlows.Workflows.Ports;
 
 namespace KamFlows.Infrastructure.Accounts;
+
+/// <summary>A key account and when its client was last in contact (<see cref="AccountContact"/>); <see cref="FirstEventAt"/> stands in when no contact is known.</summary>
+public sealed record KeyAccountContact(Account Account, DateTimeOffset? LastContactAt, DateTimeOffset? FirstEventAt);
 
 /// <summary>One business object of an account as stored (proposal, tender ...): its kind, id and columns.</summary>
 public sealed record AccountObject(string Kind, string Id, IReadOnlyDictionary<string, object?> Fields);
@@ -184,6 +188,51 @@ public sealed class AccountReader(AccountStore store, PortfolioSettings? portfol
         }
 
         return reports;
+    }
+
+    /// <summary>
+    /// The account's margin over [<paramref name="periodStart"/>, <paramref name="periodEnd"/>]: revenue-weighted over its revenue
+    /// reports lying within the period that carry a margin (converted with the portfolio rates when they mix currencies); null when none does.
+    /// </summary>
+    public async Task<decimal?> GetMarginPercentAsync(string accountId, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken)
+    {
+        var reports = new List<MarginReport>();
+        foreach (var row in await ReadKindAsync(accountId, AccountRows.Revenue, cancellationToken).ConfigureAwait(false))
+        {
+            if (DateOnly.TryParseExact(row.GetString("PeriodStart"), "yyyy-MM-dd", out var start) && DateOnly.TryParseExact(row.GetString("PeriodEnd"), "yyyy-MM-dd", out var end)
+                && start >= periodStart && end <= periodEnd
+                && AccountRows.Amount(row.GetString("Amount")) is { } amount && row.GetString("Currency") is { } currency
+                && AccountRows.Amount(row.GetString("MarginPercent")) is { } margin)
+            {
+                reports.Add(new MarginReport(amount, currency, margin));
+            }
+        }
+
+        return RevenueWeightedMargin.Of(reports, portfolio?.ReportingCurrency, portfolio?.Rates);
+    }
+
+    /// <summary>
+    /// Every key account with its last contact and first event as intake recorded them on the account row (one row per
+    /// account, never the timelines). An account whose events were all applied before intake kept them is computed once
+    /// from its timeline and meeting rows, and stored (<see cref="AccountContactBackfill"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<KeyAccountContact>> ListKeyAccountContactsAsync(CancellationToken cancellationToken)
+    {
+        await store.EnsureCreatedAsync().ConfigureAwait(false);
+        var accounts = new List<KeyAccountContact>();
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {AccountRows.Account} and IsKeyAccount eq {true}");
+        await foreach (var row in store.Accounts.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (ParseData<AccountUpserted>(row) is { IsKeyAccount: true } d)
+            {
+                var (last, first) = AccountContactBackfill.Needed(row)
+                    ? await AccountContactBackfill.RunAsync(store, row, cancellationToken).ConfigureAwait(false)
+                    : (row.GetDateTimeOffset(AccountContact.LastContactAt), row.GetDateTimeOffset(AccountContact.FirstEventAt));
+                accounts.Add(new KeyAccountContact(d.ToAccount(), last, first));
+            }
+        }
+
+        return accounts;
     }
 
     private async Task<List<TableEntity>> ReadKindAsync(string accountId, string kind, CancellationToken cancellationToken)

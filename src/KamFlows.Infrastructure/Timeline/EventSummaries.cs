@@ -33,7 +33,8 @@ public static class EventSummaries
         AccountUpserted d => ($"Account {d.Name} updated (KAM {d.Kam.Email.Value})", null),
         ContactUpserted d => ($"Contact {d.Name} updated: {WireName.Of(d.Role)}, {WireName.Of(d.Influence)} influence, {WireName.Of(d.Attitude)}", d.ContactId),
         ContactErased d => ($"Contact {d.ContactId} erased on request", d.ContactId),
-        RevenueReported d => ($"Revenue {d.Revenue} reported for {Date(d.PeriodStart)}..{Date(d.PeriodEnd)}", null),
+        RevenueReported d => ($"Revenue {d.Revenue} reported for {Date(d.PeriodStart)}..{Date(d.PeriodEnd)}"
+            + (d.MarginPercent is { } margin ? string.Create(CultureInfo.InvariantCulture, $", margin {Math.Round(margin, 2)} %") : string.Empty), null),
         OpportunityUpserted d => ($"Opportunity {d.Name} at stage {WireName.Of(d.Stage)}", null),
         OpportunityStageChanged d => ($"Opportunity {d.OpportunityId} moved to {WireName.Of(d.Stage)}", null),
         MeetingLogged d => ($"Meeting {d.MeetingId} held{(d.Summary is null ? string.Empty : ": " + d.Summary)}", null),

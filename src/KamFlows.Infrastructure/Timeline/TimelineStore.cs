@@ -116,6 +116,24 @@ public sealed class TimelineStore : ITimelineWriter
         return [.. latest.Reverse()];
     }
 
+    /// <summary>Time and kind (event type) of every event the account's timeline received, oldest first; no summaries are read.</summary>
+    public async Task<IReadOnlyList<(DateTimeOffset Time, string Kind)>> ReceivedKindsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        await _created.Value.ConfigureAwait(false);
+        var received = nameof(TimelineOrigin.Received);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and Origin eq {received}");
+        var entries = new List<(DateTimeOffset, string)>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Time", "Kind"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.GetDateTimeOffset("Time") is { } time)
+            {
+                entries.Add((time, row.GetString("Kind") ?? string.Empty));
+            }
+        }
+
+        return entries;
+    }
+
     /// <summary>Blanks an erased person in every entry about them; returns how many entries were rewritten.</summary>
     public async Task<int> EraseContactAsync(string accountId, string contactId, CancellationToken cancellationToken)
     {

@@ -103,19 +103,16 @@ public sealed partial class AccountCare : KamWorkflow<AccountCareState>
                 }
 
                 break;
-            case MeetingLogged d:
-                at = d.HeldAt.ToDateTimeOffset();
-                break;
             case MeetingScheduled when !run.Options.SeedRules:
                 return EventDisposition.Ignored; // An execution recorded before the meeting events keeps its dormancy as it was.
             case MeetingCancelled:
-                return EventDisposition.Ignored; // A meeting that will not happen is no sign of a live relationship.
+                return EventDisposition.Ignored;
         }
 
-        // Every other event is contact with the account: the relationship is alive.
-        if (state.LastContactAt is null || at > state.LastContactAt)
+        // Contact with the client: the relationship is alive.
+        if (ClientContact.At(canonicalEvent) is { } contact && (state.LastContactAt is null || contact > state.LastContactAt))
         {
-            state.LastContactAt = at;
+            state.LastContactAt = contact;
         }
 
         return EventDisposition.Applied;

@@ -210,7 +210,7 @@ public static class NotificationCatalog
                     ("birthdays", TemplateValue.OfTable([Row("Mikko Laine", SampleTime.AddDays(4), NotificationKind.ContactBirthday, "")])),
                     CaughtUpCount, CaughtUpAccounts)),
             new(NotificationKind.WeeklyReport, RecipientRole.Head, false,
-                "Weekly for the head, per KAM: overdue tasks, stalled deals, proposals without follow-up, pipeline by stage, concentration warnings.",
+                "Weekly for the head, per KAM: overdue tasks, stalled deals, proposals without follow-up, pipeline by stage, concentration warnings, dormant key accounts.",
                 Common(("week", T("2026-W13")),
                     ("kams", TemplateValue.OfTable([new Dictionary<string, TemplateValue>
                     {
@@ -222,7 +222,10 @@ public static class NotificationCatalog
                     }])),
                     ("pipeline_by_stage", TemplateValue.OfTable([new Dictionary<string, TemplateValue> { ["stage"] = T("evaluation_of_options"), ["count"] = TemplateValue.OfNumber(3), ["amount"] = TemplateValue.OfMoney(900_000m, "EUR") }])),
                     ("warnings", TemplateValue.OfList(["Acme Oy brings 31 % of revenue (threshold 25 %)"])),
-                    CaughtUpCount, CaughtUpAccounts)),
+                    CaughtUpCount, CaughtUpAccounts,
+                    ("dormant_after_days", TemplateValue.OfNumber(60)), // Unknown when not checked: the section is left out.
+                    ("dormant_accounts", TemplateValue.OfTable([Fields(("account_name", T("Globex Oy")), ("kam_name", T("Anna Virtanen")), ("last_contact_on", D(2026, 1, 20)),
+                        ("since_on", D(2026, 1, 20)), ("days_since", TemplateValue.OfNumber(66)), ("link", T("http://localhost:5080/api/accounts/GLOBEX/timeline")))])))),
 
             new(NotificationKind.MeetingPreparationReminder, RecipientRole.Kam, false,
                 "Before every meeting with the client (seed 003): attendees with their DMU roles and attitudes, the last meetings, open complaints and proposals.",

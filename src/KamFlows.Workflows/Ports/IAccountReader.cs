@@ -69,8 +69,9 @@ public interface IAccountReader
         Task.FromResult<IReadOnlyList<ReportedRevenue>>([]);
 
     /// <summary>
-    /// The account's gross margin in percent over [<paramref name="periodStart"/>, <paramref name="periodEnd"/>], when some source provides
-    /// it (no canonical event carries margins yet); null when unknown. Value-bond accounts with a low margin are flagged.
+    /// The account's gross margin in percent over [<paramref name="periodStart"/>, <paramref name="periodEnd"/>]: revenue-weighted over its
+    /// <c>kam.revenue.reported</c> reports within the period that carry <c>margin_percent</c> or <c>gross_margin</c>; null when none does.
+    /// Value-bond accounts with a low margin are flagged.
     /// </summary>
     Task<decimal?> GetMarginPercentAsync(string accountId, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
         Task.FromResult<decimal?>(null);

@@ -8,7 +8,7 @@ namespace KamFlows.Workflows.Simulation;
 /// <summary>
 /// Account state for a simulation, kept in memory from the scenario's events the way intake keeps it in tables:
 /// profiles from account.upserted, the DMU from contact.upserted (personal data apart, erased on contact.erased),
-/// revenue from revenue.reported, complaints from complaint.*, proposals from proposal.sent/revised/accepted/rejected,
+/// revenue (and its margin) from revenue.reported, complaints from complaint.*, proposals from proposal.sent/revised/accepted/rejected,
 /// held meetings from meeting.logged. Later events win over earlier ones by their time.
 /// </summary>
 public sealed class SimulatedAccounts : IAccountReader
@@ -16,7 +16,7 @@ public sealed class SimulatedAccounts : IAccountReader
     private readonly Dictionary<string, AccountProfile> _profiles = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Account, string Contact), ContactProfile> _contacts = [];
     private readonly Dictionary<(string Account, string Contact), ContactPersonalFacts> _personal = [];
-    private readonly Dictionary<(string Account, DateOnly Start, DateOnly End), (decimal Amount, string Currency)> _revenue = [];
+    private readonly Dictionary<(string Account, DateOnly Start, DateOnly End), (decimal Amount, string Currency, decimal? MarginPercent)> _revenue = [];
     private readonly Dictionary<(string Account, string Complaint), ComplaintFacts> _complaints = [];
     private readonly List<(string Account, AccountHistoryEntry Entry)> _history = [];
     private readonly Dictionary<(string Account, string Proposal), ProposalFacts> _proposals = [];
@@ -53,7 +53,7 @@ public sealed class SimulatedAccounts : IAccountReader
                 break;
             case RevenueReported d:
                 _revenue[(d.AccountId, new DateOnly(d.PeriodStart.Year, d.PeriodStart.Month, d.PeriodStart.Day), new DateOnly(d.PeriodEnd.Year, d.PeriodEnd.Month, d.PeriodEnd.Day))] =
-                    (d.Revenue.Amount, d.Revenue.Currency.Code);
+                    (d.Revenue.Amount, d.Revenue.Currency.Code, d.MarginPercent);
                 break;
             case ComplaintOpened d:
                 var openedAt = canonicalEvent.Time.ToDateTimeOffset();
@@ -123,4 +123,10 @@ public sealed class SimulatedAccounts : IAccountReader
             .Where(kv => kv.Key.Start <= periodEnd && kv.Key.End >= periodStart)
             .Select(kv => new ReportedRevenue(kv.Key.Account, kv.Key.Start, kv.Key.End, kv.Value.Amount, kv.Value.Currency,
                 _profiles.TryGetValue(kv.Key.Account, out var p) && p.IsKeyAccount))]);
+
+    /// <summary>Revenue-weighted over the account's reports within the period that carry a margin, as the table store computes it.</summary>
+    public Task<decimal?> GetMarginPercentAsync(string accountId, DateOnly periodStart, DateOnly periodEnd, CancellationToken cancellationToken) =>
+        Task.FromResult(Domain.Portfolio.RevenueWeightedMargin.Of(_revenue
+            .Where(kv => kv.Key.Account == accountId && kv.Key.Start >= periodStart && kv.Key.End <= periodEnd && kv.Value.MarginPercent is not null)
+            .Select(kv => new Domain.Portfolio.MarginReport(kv.Value.Amount, kv.Value.Currency, kv.Value.MarginPercent!.Value))));
 }

@@ -104,10 +104,11 @@ public sealed class DigestComposer
     /// <summary>
     /// The head's report for the ISO week of <paramref name="at"/>: per KAM open overdue tasks, stalled deals and
     /// proposals without follow-up (from the plans), pipeline (when figures are available), pipeline by stage, and
-    /// concentration warnings. Null when the head has no KAMs, no pipeline and no warnings.
+    /// concentration warnings; the dormant key accounts when <paramref name="dormant"/> was checked ("none" is then said too,
+    /// unchecked the section is left out). Null when the head has no KAMs, no pipeline, no warnings and no dormant account.
     /// </summary>
     public Dictionary<string, TemplateValue>? WeeklyReport(EmailRecipient head, DateTimeOffset at, IReadOnlyList<KamWork> kams, PortfolioReport? portfolio, Func<string, string> accountName,
-        IReadOnlyList<MissedActionRow>? missed = null, Func<string, string>? accountLink = null)
+        IReadOnlyList<MissedActionRow>? missed = null, Func<string, string>? accountLink = null, (IReadOnlyList<DormantAccount> Accounts, int AfterDays)? dormant = null)
     {
         ArgumentNullException.ThrowIfNull(head);
         ArgumentNullException.ThrowIfNull(kams);
@@ -138,7 +139,8 @@ public sealed class DigestComposer
 
         var warnings = portfolio?.Warnings.Select(w => Warning(w, format, accountName)).ToList() ?? [];
         missed ??= [];
-        if (rows.Count == 0 && stages.Count == 0 && warnings.Count == 0 && missed.Count == 0)
+        var dormantAccounts = dormant?.Accounts ?? [];
+        if (rows.Count == 0 && stages.Count == 0 && warnings.Count == 0 && missed.Count == 0 && dormantAccounts.Count == 0)
         {
             return null;
         }
@@ -157,6 +159,16 @@ public sealed class DigestComposer
                 ["amount"] = TemplateValue.OfMoney(kv.Value.Amount, kv.Value.Currency),
             })),
             ["warnings"] = TemplateValue.OfList(warnings),
+            ["dormant_after_days"] = dormant is { } checkedDormant ? TemplateValue.OfNumber(checkedDormant.AfterDays) : TemplateValue.OfUnknown(TemplateValueKind.Number),
+            ["dormant_accounts"] = TemplateValue.OfTable(dormantAccounts.Select(d => (IReadOnlyDictionary<string, TemplateValue>)new Dictionary<string, TemplateValue>(StringComparer.Ordinal)
+            {
+                ["account_name"] = TemplateValue.OfText(d.AccountName),
+                ["kam_name"] = TemplateValue.OfText(d.KamName),
+                ["last_contact_on"] = d.LastContactOn is { } on ? TemplateValue.OfDate(on) : TemplateValue.OfUnknown(TemplateValueKind.Date),
+                ["since_on"] = TemplateValue.OfDate(d.SinceOn),
+                ["days_since"] = TemplateValue.OfNumber(d.DaysSince),
+                ["link"] = TemplateValue.OfText(accountLink?.Invoke(d.AccountId) ?? string.Empty),
+            })),
         };
     }
 

@@ -33,12 +33,15 @@ public sealed partial class DigestScheduler
     private readonly ILogger<DigestScheduler> _logger;
     private readonly MissedActionStore? _missed;
     private readonly string? _publicBaseUrl;
+    private readonly DormantKeyAccounts? _dormant;
 
-    /// <remarks><c>missed</c>: items missed while catching up, summarized once in each recipient's next digest; <c>publicBaseUrl</c>: base of the account links in that summary (the management API's account timeline).</remarks>
+    /// <remarks><c>missed</c>: items missed while catching up, summarized once in each recipient's next digest; <c>publicBaseUrl</c>: base of the account links in that summary (the management API's account timeline);
+    /// <c>dormant</c>: the heads' dormant key accounts (left out of the report when null).</remarks>
     public DigestScheduler(RecipientDirectory recipients, INotificationOutbox outbox, IUpcomingActions upcoming, DigestComposer composer, DigestSchedule schedule,
         TimeProvider time, ILogger<DigestScheduler> logger, IPipelineFigures? figures = null, IAccountReader? accounts = null,
-        MissedActionStore? missed = null, string? publicBaseUrl = null)
+        MissedActionStore? missed = null, string? publicBaseUrl = null, DormantKeyAccounts? dormant = null)
     {
+        _dormant = dormant;
         _missed = missed;
         _publicBaseUrl = publicBaseUrl?.TrimEnd('/');
         _recipients = recipients;
@@ -144,7 +147,8 @@ public sealed partial class DigestScheduler
         }
 
         var missed = _missed is null ? [] : await _missed.TakeForDigestAsync(head.Email, DigestComposer.ReportId(head.Email, week), ct).ConfigureAwait(false);
-        var fields = _composer.WeeklyReport(head, at, work, portfolio, id => names.GetValueOrDefault(id, id), missed, AccountLink);
+        var dormant = _dormant is null ? ((IReadOnlyList<DormantAccount>, int)?)null : (await _dormant.ForHeadAsync(head.Email, at, ct).ConfigureAwait(false), _dormant.DormantAfterDays);
+        var fields = _composer.WeeklyReport(head, at, work, portfolio, id => names.GetValueOrDefault(id, id), missed, AccountLink, dormant);
         if (fields is null)
         {
             LogEmpty(_logger, "weekly report", head.Email, at);
