@@ -6,16 +6,8 @@ namespace KamFlows.Infrastructure.Tests.Notifications;
 /// <summary>The seed rules' texts: a new KAM's briefing in the KAM's words, saying so where a section has no data; the cross-sell prompt names what it follows.</summary>
 public sealed class AccountCareSeedTemplateTests
 {
-    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes)
-    {
-        var fields = new Dictionary<string, TemplateValue>(NotificationCatalog.For(kind).SampleFields);
-        foreach (var (key, value) in changes)
-        {
-            fields[key] = value;
-        }
-
-        return EmailTestKit.Templates.Render(kind, fields, new LocaleFormat(language, EmailTestKit.Helsinki), null);
-    }
+    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes) =>
+        EmailTestKit.RenderSample(kind, language, changes);
 
     private static readonly (string, TemplateValue)[] Empty =
     [

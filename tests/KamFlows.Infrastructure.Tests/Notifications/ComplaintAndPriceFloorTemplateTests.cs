@@ -6,16 +6,8 @@ namespace KamFlows.Infrastructure.Tests.Notifications;
 /// <summary>Issue 14's texts say what is true: no discount is not "a 0 % discount", a reminder on the day says "today", the head's decision is named as it is.</summary>
 public sealed class ComplaintAndPriceFloorTemplateTests
 {
-    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes)
-    {
-        var fields = new Dictionary<string, TemplateValue>(NotificationCatalog.For(kind).SampleFields);
-        foreach (var (key, value) in changes)
-        {
-            fields[key] = value;
-        }
-
-        return EmailTestKit.Templates.Render(kind, fields, new LocaleFormat(language, EmailTestKit.Helsinki), null);
-    }
+    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes) =>
+        EmailTestKit.RenderSample(kind, language, changes);
 
     [Theory]
     [InlineData("en", "discount")]

@@ -8,16 +8,8 @@ public sealed class DeliveryDeadlineTemplateTests
 {
     private static readonly NotificationKind[] Kinds = [NotificationKind.DeliveryDeadlineApproaching, NotificationKind.DeliveryOverdue, NotificationKind.DeliveryDeadlineMoved];
 
-    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes)
-    {
-        var fields = new Dictionary<string, TemplateValue>(NotificationCatalog.For(kind).SampleFields);
-        foreach (var (key, value) in changes)
-        {
-            fields[key] = value;
-        }
-
-        return EmailTestKit.Templates.Render(kind, fields, new LocaleFormat(language, EmailTestKit.Helsinki), null);
-    }
+    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes) =>
+        EmailTestKit.RenderSample(kind, language, changes);
 
     [Theory]
     [InlineData("en", 1, "is due in 1 business day")]

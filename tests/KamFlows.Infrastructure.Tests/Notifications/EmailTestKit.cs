@@ -93,6 +93,18 @@ public sealed class EmailTestKit
     };
 
     /// <summary>A local wall-clock time in Helsinki as an instant.</summary>
+    /// <summary>The kind's catalog sample with <paramref name="changes"/> applied, rendered in <paramref name="language"/> for a Helsinki reader.</summary>
+    public static RenderedEmail RenderSample(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes)
+    {
+        var fields = new Dictionary<string, TemplateValue>(NotificationCatalog.For(kind).SampleFields, StringComparer.Ordinal);
+        foreach (var (key, value) in changes)
+        {
+            fields[key] = value;
+        }
+
+        return Templates.Render(kind, fields, new LocaleFormat(language, Helsinki), null);
+    }
+
     public static DateTimeOffset InHelsinki(int year, int month, int day, int hour, int minute = 0) =>
         NodaTime.LocalDateTime.FromDateTime(new DateTime(year, month, day, hour, minute, 0)).InZoneLeniently(NodaTime.DateTimeZoneProviders.Tzdb[Helsinki]).ToDateTimeOffset();
 }

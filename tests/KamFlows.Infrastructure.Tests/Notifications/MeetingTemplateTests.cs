@@ -8,16 +8,8 @@ public sealed class MeetingTemplateTests
 {
     private static readonly TemplateValue NoRows = TemplateValue.OfTable([]);
 
-    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes)
-    {
-        var fields = new Dictionary<string, TemplateValue>(NotificationCatalog.For(kind).SampleFields);
-        foreach (var (key, value) in changes)
-        {
-            fields[key] = value;
-        }
-
-        return EmailTestKit.Templates.Render(kind, fields, new LocaleFormat(language, EmailTestKit.Helsinki), null);
-    }
+    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] changes) =>
+        EmailTestKit.RenderSample(kind, language, changes);
 
     [Theory]
     [InlineData("en", "Attendees:", "Mikko Laine: executive, supporter", "Sari Koski")]

@@ -109,17 +109,8 @@ public sealed partial class SaleCycleTextTests
         Assert.Contains("Pilottikatselmointi IT:n kanssa", email.Text, StringComparison.Ordinal);
     }
 
-    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] overrides)
-    {
-        var fields = NotificationCatalog.For(kind).SampleFields.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
-        fields["opportunity_name"] = TemplateValue.OfText("Boeing fleet deal");
-        foreach (var (k, v) in overrides)
-        {
-            fields[k] = v;
-        }
-
-        return EmailTestKit.Templates.Render(kind, fields, new LocaleFormat(language, EmailTestKit.Helsinki), null);
-    }
+    private static RenderedEmail Render(NotificationKind kind, string language, params (string Key, TemplateValue Value)[] overrides) =>
+        EmailTestKit.RenderSample(kind, language, [("opportunity_name", TemplateValue.OfText("Boeing fleet deal")), .. overrides]);
 
     private static string Normalize(string s) => s.Replace('\u00A0', ' ').Replace('\u202F', ' ');
 
