@@ -202,6 +202,24 @@ public sealed class MeetingPreparationTests
     }
 
     [Fact]
+    public async Task Meeting_CancellationDeliveredLateAtNight_BeforeAnEarlyMeeting_NoticeAtOnceWhenHeard_NotTheNextBusinessMorning()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T08:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-18T21:00:00+02:00"));
+        Assert.Equal("2026-03-18T09:00:00+02:00", RecordingOutbox.Local(host.Outbox.One(NotificationKind.MeetingPreparationReminder)));
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T20:00:00+02:00"), Key); // Written at 20:00, reaching KamFlows an hour late.
+        await host.AdvanceToAsync(At("2026-03-19T12:00:00+02:00"));
+
+        // Heard at 21:00; held two minutes while the backlog settles, then sent: not at 09:00, after the 08:00 meeting.
+        var (notice, enqueuedAt) = Assert.Single(host.Outbox.Stored, s => s.Request.Kind == NotificationKind.MeetingCancelledNotice);
+        Assert.Equal("2026-03-18T21:00:00+02:00", RecordingOutbox.Local(notice));
+        Assert.Equal(At("2026-03-18T21:02:00+02:00"), enqueuedAt);
+        Assert.Equal((1, true), (notice.Invite!.Sequence, notice.Invite.Cancelled));
+        Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
+    }
+
+    [Fact]
     public async Task Meeting_CancelledTwice_OneNotice_EvenWhenTheSecondComesAfterTheWorkflowEnded()
     {
         await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));

@@ -42,6 +42,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
                 }
 
                 state.CancelledAt = at;
+                state.CancellationHeardAt = WorkflowRun.UtcNow(run.Context); // Not the event's time when it came late: the notice goes when heard.
                 state.CancellationReason = d.Reason;
                 return EventDisposition.Applied;
             case MeetingLogged d when state.IsFor(d.MeetingId):
@@ -173,10 +174,10 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
     }
 
     /// <summary>
-    /// A cancelled meeting whose invite went out: the KAM's notice when the CRM cancelled it — at once, not at the next
-    /// business moment, since the calendar must be cleared before the meeting — with the invite withdrawn (same UID, the
-    /// last sequence sent + 1). None when no invite went out, when it was cancelled after its start, and none sent once
-    /// the start has passed (a notice put off to a business moment after it becomes moot).
+    /// A cancelled meeting whose invite went out: the KAM's notice as soon as KamFlows hears of it — at once, not at the
+    /// next business moment, since the calendar must be cleared before the meeting — with the invite withdrawn (same UID,
+    /// the last sequence sent + 1). None when no invite went out, none when the cancellation is heard of only at or after
+    /// the start, and none sent once the start has passed (e.g. held by a catch-up until then).
     /// </summary>
     private static PlanItem? CancellationNotice(MeetingState state, WorkflowRun run)
     {
@@ -187,7 +188,8 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
 
         var starts = state.StartsAt!.Value;
         var id = Id(state.Key, NotificationKind.MeetingCancelledNotice, Cancelled);
-        if (cancelled >= starts || (run.Now >= starts && !state.WasFired(id)))
+        var due = state.CancellationHeardAt is { } heard && heard > cancelled ? heard : cancelled;
+        if (due >= starts || (run.Now >= starts && !state.WasFired(id)))
         {
             return null;
         }
@@ -197,7 +199,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
         {
             Id = id,
             Kind = NotificationKind.MeetingCancelledNotice,
-            DueAt = cancelled,
+            DueAt = due,
             Title = $"Meeting with {run.Profile!.Name} cancelled" + (subject.Length > 0 ? $": {subject}" : string.Empty),
             Fields = Of(
                 ("meeting_id", Text(state.ObjectId)),

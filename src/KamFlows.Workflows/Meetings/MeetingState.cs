@@ -33,6 +33,9 @@ public sealed class MeetingState : WorkflowState
 
     public DateTimeOffset? CancelledAt { get; set; }
 
+    /// <summary>When this instance heard of the cancellation (orchestration time; later than <see cref="CancelledAt"/> when the event came late).</summary>
+    public DateTimeOffset? CancellationHeardAt { get; set; }
+
     /// <summary>Why the CRM says the meeting was cancelled (its own text; null when it gave none).</summary>
     public string? CancellationReason { get; set; }
 
