@@ -129,22 +129,146 @@ public sealed class MeetingPreparationTests
     }
 
     [Fact]
-    public async Task Meeting_Cancelled_NothingMoreIsSent()
+    public async Task Meeting_Cancelled_NothingMoreIsSent_ANoticeOnlyWhereAnInviteWentOut()
     {
         await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
         await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-26T14:00:00+02:00"));
         await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
         await host.AdvanceToAsync(At("2026-03-18T12:00:00+02:00"));
         Assert.Equal(["meeting:M-2"], host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Select(p => p.SourceKey));
-        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T12:00:00+02:00"), Key);
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T12:00:00+02:00"), Key); // Before its preparation: no invite to withdraw.
         await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-18T12:00:00+02:00"), "meeting:M-2"); // After its preparation went out.
         await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
 
         Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder));
         Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
+        Assert.Equal(["meeting:M-2"], host.Outbox.Of(NotificationKind.MeetingCancelledNotice).Select(n => n.SourceKey));
         Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
         Assert.Equal("cancelled", (await host.ResultAsync("meeting:M-2")).Outcome);
         Assert.Empty(host.Upcoming.PlanOf(Key));
+        Assert.Empty(host.Upcoming.PlanOf("meeting:M-2"));
+    }
+
+    [Fact]
+    public async Task Meeting_CancelledAfterItsPreparation_TheKamToldAtOnceEvenAtNight_TheInviteWithdrawn()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00", endsAt: "2026-03-19T15:30:00+02:00",
+            subject: "Pilot results", contactIds: ["C-1"], location: "Acme HQ, Espoo"));
+        await host.AdvanceToAsync(At("2026-03-18T21:30:00+02:00"));
+        var prep = host.Outbox.One(NotificationKind.MeetingPreparationReminder);
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T21:30:00+02:00"), Key); // After hours: the next business moment would be too late to trust.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        var (notice, enqueuedAt) = Assert.Single(host.Outbox.Stored, s => s.Request.Kind == NotificationKind.MeetingCancelledNotice);
+        Assert.Equal(KamEmail, notice.Recipient.Email);
+        Assert.Equal("2026-03-18T21:30:00+02:00", RecordingOutbox.Local(notice)); // At once, not Thursday 09:00.
+        Assert.Equal(At("2026-03-18T21:30:00+02:00"), enqueuedAt);
+        Assert.Equal("meeting:M-1|MeetingCancelledNotice|cancelled", notice.NotificationId);
+        Assert.Equal("M-1", notice.Fields["meeting_id"].Text);
+        Assert.Equal(At("2026-03-19T14:00:00+02:00"), notice.Fields["meeting_at"].Instant);
+        Assert.Equal("Pilot results", notice.Fields["meeting_subject"].Text);
+        Assert.Equal("The client's board meeting moved", notice.Fields["cancellation_reason"].Text);
+        Assert.True(NotificationCatalog.MissingFields(notice).Count == 0);
+
+        var invite = notice.Invite!;
+        Assert.True(invite.Cancelled);
+        Assert.Equal((prep.Invite!.Uid, "meeting:M-1"), (invite.Uid, Key));
+        Assert.Equal((0, 1), (prep.Invite.Sequence, invite.Sequence)); // Above the invite it withdraws.
+        Assert.Equal((At("2026-03-19T14:00:00+02:00"), TimeSpan.FromMinutes(90), "Europe/Helsinki"), (invite.Start, invite.Duration, invite.TimeZone));
+        Assert.Equal(prep.Invite with { Sequence = 1, Cancelled = true }, invite); // The same meeting, withdrawn.
+
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
+        Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
+        Assert.Empty(host.Upcoming.PlanOf(Key));
+    }
+
+    [Fact]
+    public async Task Meeting_CancelledAfterItsStart_OrHeardOfOnlyAfterIt_NoNotice()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-19T14:30:00+02:00"));
+        Assert.Equal(2, host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Count);
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-19T14:30:00+02:00"), Key); // The meeting began half an hour ago.
+        await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-19T13:00:00+02:00"), "meeting:M-2"); // Cancelled before the start, delivered after it.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingCancelledNotice));
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
+        Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
+        Assert.Equal("cancelled", (await host.ResultAsync("meeting:M-2")).Outcome);
+    }
+
+    [Fact]
+    public async Task Meeting_CancellationDeliveredLateAtNight_BeforeAnEarlyMeeting_NoticeAtOnceWhenHeard_NotTheNextBusinessMorning()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T08:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-18T21:00:00+02:00"));
+        Assert.Equal("2026-03-18T09:00:00+02:00", RecordingOutbox.Local(host.Outbox.One(NotificationKind.MeetingPreparationReminder)));
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T20:00:00+02:00"), Key); // Written at 20:00, reaching KamFlows an hour late.
+        await host.AdvanceToAsync(At("2026-03-19T12:00:00+02:00"));
+
+        // Heard at 21:00; held two minutes while the backlog settles, then sent: not at 09:00, after the 08:00 meeting.
+        var (notice, enqueuedAt) = Assert.Single(host.Outbox.Stored, s => s.Request.Kind == NotificationKind.MeetingCancelledNotice);
+        Assert.Equal("2026-03-18T21:00:00+02:00", RecordingOutbox.Local(notice));
+        Assert.Equal(At("2026-03-18T21:02:00+02:00"), enqueuedAt);
+        Assert.Equal((1, true), (notice.Invite!.Sequence, notice.Invite.Cancelled));
+        Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
+    }
+
+    [Fact]
+    public async Task Meeting_CancelledTwice_OneNotice_EvenWhenTheSecondComesAfterTheWorkflowEnded()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-18T15:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T15:00:00+02:00"), Key);
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T15:00:00+02:00"), Key); // The CRM sends it again (another event id).
+        await host.AdvanceToAsync(At("2026-03-18T16:00:00+02:00"));
+        Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T16:00:00+02:00"), Key); // Once more, to the ended instance.
+        await host.AdvanceToAsync(At("2026-05-30T00:00:00+03:00"));
+
+        var notice = host.Outbox.One(NotificationKind.MeetingCancelledNotice);
+        Assert.Equal("2026-03-18T15:00:00+02:00", RecordingOutbox.Local(notice));
+        Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder));
+        Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome); // A cancellation does not start the ended instance again.
+    }
+
+    [Fact]
+    public async Task Meeting_MovedThenCancelled_TheWithdrawalSupersedesTheLastInviteSent_AndSaysNoReasonWhenNoneWasGiven()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-18T12:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-18T12:00:00+02:00", "2026-03-24T14:00:00+02:00"), Key);
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-18T12:00:00+02:00", "2026-03-24T14:00:00+02:00"), "meeting:M-2");
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-18T12:05:00+02:00", "2026-03-25T14:00:00+02:00"), "meeting:M-2"); // Moved twice.
+        await host.AdvanceToAsync(At("2026-03-20T10:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-20T10:00:00+02:00"), "meeting:M-2"); // Before its new preparation: the calendar holds the first invite.
+        await host.AdvanceToAsync(At("2026-03-23T12:00:00+02:00"));
+        var noReason = Ev.Make(KamFlows.Domain.Events.CanonicalEventTypes.MeetingCancelled, "2026-03-23T12:00:00+02:00", new System.Text.Json.Nodes.JsonObject { ["meeting_id"] = "M-1" });
+        await host.SendAsync(noReason, Key); // After the update for the new date went out.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        var m1 = host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Where(p => p.SourceKey == Key).ToList();
+        Assert.Equal(["2026-03-18T09:00:00+02:00", "2026-03-23T09:00:00+02:00"], m1.Select(RecordingOutbox.Local));
+        Assert.Equal([0, 1], m1.Select(p => p.Invite!.Sequence));
+        var notices = host.Outbox.Of(NotificationKind.MeetingCancelledNotice).ToDictionary(n => n.SourceKey);
+        Assert.Equal("2026-03-23T12:00:00+02:00", RecordingOutbox.Local(notices[Key]));
+        Assert.Equal((Key, 2, true), (notices[Key].Invite!.Uid, notices[Key].Invite!.Sequence, notices[Key].Invite!.Cancelled)); // Above the update's 1.
+        Assert.Equal(At("2026-03-24T14:00:00+02:00"), notices[Key].Invite!.Start);
+        Assert.Equal(string.Empty, notices[Key].Fields["cancellation_reason"].Text);
+
+        Assert.Equal("2026-03-20T10:00:00+02:00", RecordingOutbox.Local(notices["meeting:M-2"]));
+        Assert.Equal(("meeting:M-2", 1, true), (notices["meeting:M-2"].Invite!.Uid, notices["meeting:M-2"].Invite!.Sequence, notices["meeting:M-2"].Invite!.Cancelled)); // Only sequence 0 went out.
+        Assert.Equal(At("2026-03-25T14:00:00+02:00"), notices["meeting:M-2"].Fields["meeting_at"].Instant);
+        Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder), p => p.SourceKey == "meeting:M-2");
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
     }
 
     [Fact]

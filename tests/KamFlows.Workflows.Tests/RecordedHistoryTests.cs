@@ -226,6 +226,18 @@ public sealed class RecordedHistoryTests
                 await host.SendAsync(Ev.MeetingLoggedFor("M-1", "2026-03-26T10:00:00+02:00", "2026-03-24T14:00:00+02:00"), "meeting:M-1");
             });
 
+        await Record("MeetingPreparation-cancelled", "meeting:M-2", "Scheduled, prepared with its invite, moved (the invite updated), cancelled: the KAM's notice at once with the invite withdrawn, then a second cancellation ignored.",
+            At("2026-03-16T10:00:00+02:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00", subject: "Pilot results", contactIds: ["C-1"]));
+                await host.AdvanceToAsync(At("2026-03-18T12:00:00+02:00"));
+                await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-18T12:00:00+02:00", "2026-03-24T14:00:00+02:00", subject: "Pilot results", contactIds: ["C-1"]), "meeting:M-2");
+                await host.AdvanceToAsync(At("2026-03-23T12:00:00+02:00"));
+                await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-23T12:00:00+02:00"), "meeting:M-2");
+                await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-23T12:00:00+02:00"), "meeting:M-2");
+                Assert.Equal(2, host.Outbox.One(NotificationKind.MeetingCancelledNotice).Invite!.Sequence);
+            });
+
         await Record("AccountCare", "account:ACME", "First execution up to the quarterly review: birthday sweeps, contract, revenue, deals, complaint, meeting, dormancy, information-bond nudge.",
             At("2026-02-10T10:00:00+02:00"), r =>
             {

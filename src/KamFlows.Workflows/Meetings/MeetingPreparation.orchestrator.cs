@@ -2,8 +2,10 @@
 // negotiations). One instance per meeting: the KAM's preparation the business day before (attendees with their DMU roles
 // and attitudes, recent meetings, open complaints and proposals; read by the send activity right before it goes out),
 // then, when no outcome is recorded by the next business morning after the meeting, a prompt to record it, once more
-// some business days later, and the instance ends. Moved: the reminders move (ids carry the times). Cancelled or logged:
-// it ends. A proposal's meeting reported as kam.meeting.scheduled is prepared here only (ProposalFollowUp skips its own).
+// some business days later, and the instance ends. Moved: the reminders move (ids carry the times). Logged: it ends.
+// Cancelled: it ends, but when a preparation's invite went out (InviteSequenceSent, recorded when it fired) and the
+// meeting has not begun, first the KAM's notice at once with that invite withdrawn (same UID, the next sequence): one
+// notice, its id fixed. A proposal's meeting reported as kam.meeting.scheduled is prepared here only (ProposalFollowUp skips its own).
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
 using KamFlows.Workflows.Common;
@@ -17,6 +19,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
 {
     internal const string Prepare = "prepare";
     internal const string Outcome = "outcome";
+    internal const string Cancelled = "cancelled";
 
     protected override bool IsStarted(MeetingState state) => state.StartsAt is not null;
 
@@ -39,6 +42,8 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
                 }
 
                 state.CancelledAt = at;
+                state.CancellationHeardAt = WorkflowRun.UtcNow(run.Context); // Not the event's time when it came late: the notice goes when heard.
+                state.CancellationReason = d.Reason;
                 return EventDisposition.Applied;
             case MeetingLogged d when state.IsFor(d.MeetingId):
                 if (!IsStarted(state))
@@ -95,6 +100,11 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
 
     protected override IEnumerable<PlanItem> Plan(MeetingState state, WorkflowRun run)
     {
+        if (CancellationNotice(state, run) is { } notice)
+        {
+            yield return notice;
+        }
+
         if (state.CancelledAt is not null || state.LoggedAt is not null)
         {
             yield break;
@@ -123,15 +133,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
                 SkipWhenLateAfter = untilMeeting > OnTimeTolerance ? untilMeeting : OnTimeTolerance, // Useless once the meeting began.
                 Attendees = state.ContactIds,
                 Fields = fields.With(("meeting_location", Text(state.Location ?? string.Empty))),
-                Invite = new CalendarInvite(
-                    Uid: state.Key,
-                    Summary: subject.Length > 0 ? $"{profile.Name}: {subject}" : profile.Name,
-                    Start: kam.ToLocal(starts),
-                    Duration: ends > starts ? ends - starts : run.InviteDuration,
-                    TimeZone: kam.TimeZone,
-                    Description: $"Meeting {id} with {profile.Name}.",
-                    Location: state.Location,
-                    Sequence: state.Moves),
+                Invite = Invite(state, run, state.Moves),
             };
         }
 
@@ -154,6 +156,58 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
                 Fields = fields.With(("reminder_number", Number(number))),
             };
         }
+    }
+
+    /// <summary>The meeting in the KAM's calendar: one UID per meeting, so each version replaces the one before.</summary>
+    private static CalendarInvite Invite(MeetingState state, WorkflowRun run, int sequence)
+    {
+        var (starts, ends, subject, name) = (state.StartsAt!.Value, state.EndsAt!.Value, state.Subject ?? string.Empty, run.Profile!.Name);
+        return new CalendarInvite(
+            Uid: state.Key,
+            Summary: subject.Length > 0 ? $"{name}: {subject}" : name,
+            Start: run.Kam.ToLocal(starts),
+            Duration: ends > starts ? ends - starts : run.InviteDuration,
+            TimeZone: run.Kam.TimeZone,
+            Description: $"Meeting {state.ObjectId} with {name}.",
+            Location: state.Location,
+            Sequence: sequence);
+    }
+
+    /// <summary>
+    /// A cancelled meeting whose invite went out: the KAM's notice as soon as KamFlows hears of it — at once, not at the
+    /// next business moment, since the calendar must be cleared before the meeting — with the invite withdrawn (same UID,
+    /// the last sequence sent + 1). None when no invite went out, none when the cancellation is heard of only at or after
+    /// the start, and none sent once the start has passed (e.g. held by a catch-up until then).
+    /// </summary>
+    private static PlanItem? CancellationNotice(MeetingState state, WorkflowRun run)
+    {
+        if (state.CancelledAt is not { } cancelled || state.InviteSequenceSent is not { } sent || state.LoggedAt is not null)
+        {
+            return null;
+        }
+
+        var starts = state.StartsAt!.Value;
+        var id = Id(state.Key, NotificationKind.MeetingCancelledNotice, Cancelled);
+        var due = state.CancellationHeardAt is { } heard && heard > cancelled ? heard : cancelled;
+        if (due >= starts || (run.Now >= starts && !state.WasFired(id)))
+        {
+            return null;
+        }
+
+        var subject = state.Subject ?? string.Empty;
+        return new PlanItem
+        {
+            Id = id,
+            Kind = NotificationKind.MeetingCancelledNotice,
+            DueAt = due,
+            Title = $"Meeting with {run.Profile!.Name} cancelled" + (subject.Length > 0 ? $": {subject}" : string.Empty),
+            Fields = Of(
+                ("meeting_id", Text(state.ObjectId)),
+                ("meeting_at", Instant(run.Kam.ToLocal(starts))),
+                ("meeting_subject", Text(subject)),
+                ("cancellation_reason", Text(state.CancellationReason ?? string.Empty))),
+            Invite = Invite(state, run, sent + 1) with { Cancelled = true },
+        };
     }
 
     /// <summary>
@@ -197,8 +251,17 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
     protected override bool IsTaskOpen(MeetingState state, string id, FiredAction task, WorkflowRun run) =>
         state.CancelledAt is null && state.LoggedAt is null;
 
+    /// <summary>Records the sequence of an invite that went out, the one a cancellation must supersede.</summary>
+    protected override void OnFired(MeetingState state, PlanItem item, FiredAction fired, WorkflowRun run)
+    {
+        if (item.Invite is { Cancelled: false } invite && FiredOutcomes.Delivered(fired.Outcome))
+        {
+            state.InviteSequenceSent = Math.Max(invite.Sequence, state.InviteSequenceSent ?? invite.Sequence);
+        }
+    }
+
     protected override string? Finished(MeetingState state, WorkflowRun run) =>
-        state.CancelledAt is not null ? "cancelled"
+        state.CancelledAt is not null ? (CancellationNotice(state, run) is { } notice && !state.WasFired(notice.Id) ? null : "cancelled")
         : state.LoggedAt is not null ? "outcome-recorded"
         : EndedBeforeKnown(state) ? "ended-before-scheduled"
         : state.Fired.ContainsKey(OutcomeId(state, 2)) ? "outcome-not-recorded"

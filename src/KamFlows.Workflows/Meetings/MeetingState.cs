@@ -33,6 +33,15 @@ public sealed class MeetingState : WorkflowState
 
     public DateTimeOffset? CancelledAt { get; set; }
 
+    /// <summary>When this instance heard of the cancellation (orchestration time; later than <see cref="CancelledAt"/> when the event came late).</summary>
+    public DateTimeOffset? CancellationHeardAt { get; set; }
+
+    /// <summary>Why the CRM says the meeting was cancelled (its own text; null when it gave none).</summary>
+    public string? CancellationReason { get; set; }
+
+    /// <summary>The sequence of the last invite that went out with a preparation (null: none did, so there is nothing to withdraw).</summary>
+    public int? InviteSequenceSent { get; set; }
+
     /// <summary>Its outcome was recorded (kam.meeting.logged with this meeting_id).</summary>
     public DateTimeOffset? LoggedAt { get; set; }
 }

@@ -239,6 +239,9 @@ public static class NotificationCatalog
             new(NotificationKind.MeetingOutcomeNotRecorded, RecipientRole.Kam, true,
                 "Task after the meeting: no outcome recorded by the next business morning; asked once more some business days later.",
                 Meeting(("reminder_number", TemplateValue.OfNumber(1)))),
+            new(NotificationKind.MeetingCancelledNotice, RecipientRole.Kam, true, // Essential: the withdrawal must reach the calendar that holds the invite, whatever the preferences.
+                "A meeting whose preparation (with its invite) was sent is cancelled: the KAM told at once, the invite withdrawn, with the CRM's reason if any.",
+                Meeting(("cancellation_reason", T("The client's board meeting moved"))), HasInvite: true),
         };
 
         var all = specs.ToDictionary(s => s.Kind);

@@ -70,4 +70,7 @@ public enum NotificationKind
     // Meetings with the client (issue 14 item 7, seed 003): preparation before, outcome recorded after.
     MeetingPreparationReminder,
     MeetingOutcomeNotRecorded,
+
+    // A meeting cancelled after its invite was sent: the KAM told at once, the invite withdrawn.
+    MeetingCancelledNotice,
 }

@@ -93,4 +93,31 @@ public sealed class MeetingTemplateTests
             Assert.DoesNotContain(": .", text, StringComparison.Ordinal);
         }
     }
+
+    [Theory]
+    [InlineData("en", "Cancelled: meeting with Acme Oy", "has been cancelled in the CRM", "Reason: The client's board meeting moved", "Reason:", "the attached cancellation removes the meeting from your calendar")]
+    [InlineData("ru", "Отменена встреча с клиентом Acme Oy", "отменена в CRM", "Причина: The client's board meeting moved", "Причина:", "отмена во вложении уберёт встречу из вашего календаря")]
+    [InlineData("fi", "Tapaaminen peruttu: Acme Oy", "on peruttu CRM:ssä", "Syy: The client's board meeting moved", "Syy:", "liitteenä oleva peruutus poistaa tapaamisen kalenteristasi")]
+    [InlineData("bg", "Отменена среща с Acme Oy", "е отменена в CRM", "Причина: The client's board meeting moved", "Причина:", "приложеното анулиране ще премахне срещата от календара ви")]
+    public void CancelledNotice_SaysTheMeetingIsOffAndTheInviteWithdrawn_WithTheReasonOnlyWhenGiven(string language, string subject, string cancelled, string reason, string reasonLabel, string withdrawn)
+    {
+        var given = Render(NotificationKind.MeetingCancelledNotice, language);
+        Assert.StartsWith(subject, given.Subject, StringComparison.Ordinal);
+        foreach (var body in new[] { given.Text, given.Html })
+        {
+            Assert.Contains(cancelled, body, StringComparison.Ordinal);
+            Assert.Contains("Pilot results", body, StringComparison.Ordinal);
+            Assert.Contains(withdrawn, body, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(reason, given.Text, StringComparison.Ordinal);
+        Assert.Contains($"<p>{reasonLabel} The client", given.Html, StringComparison.Ordinal);
+
+        var none = Render(NotificationKind.MeetingCancelledNotice, language, ("cancellation_reason", TemplateValue.OfText(string.Empty)), ("meeting_subject", TemplateValue.OfText(string.Empty)));
+        Assert.DoesNotContain(reasonLabel, none.Text, StringComparison.Ordinal); // No empty "Reason:" line when the CRM gave none.
+        Assert.DoesNotContain(reasonLabel, none.Html, StringComparison.Ordinal);
+        Assert.DoesNotContain("()", none.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(", )", none.Text, StringComparison.Ordinal);
+        Assert.Contains(withdrawn, none.Text, StringComparison.Ordinal);
+    }
 }

@@ -23,6 +23,7 @@ public sealed partial class TemplateTranslationTests
         "warnings", "name", "account", "subject", "complaint_summary", "resolution", "link", "previous_kam_name",
         "team_lead_name", "team_lead_email",
         "meeting_id", "meeting_subject", "meeting_location", "summary", "complaint_id",
+        "cancellation_reason",
     };
 
     // Product and setting names, not English prose.
