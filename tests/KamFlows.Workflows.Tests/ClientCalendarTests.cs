@@ -156,6 +156,7 @@ public sealed class ClientCalendarTests
     [InlineData("Asia/Tokyo", "BG", null, "Asia/Tokyo")]            // The contact's own zone wins.
     [InlineData(null, "BG", null, "Europe/Sofia")]                  // Another country than the KAM's: its first tz database zone.
     [InlineData(null, null, "BG", "Europe/Sofia")]                  // The account's country when the contact has none.
+    [InlineData(null, "RU", null, "Europe/Moscow")]                 // The country's principal zone, not the tz database's first (Kaliningrad).
     [InlineData(null, "FI", null, "Europe/Helsinki")]               // The KAM's own country: the KAM's zone.
     [InlineData(null, null, null, "Europe/Helsinki")]               // Nothing known about the client: the KAM's zone.
     public void ClientTimeZone_ContactThenCountryThenKam(string? contactZone, string? contactCountry, string? accountCountry, string expected)
@@ -164,5 +165,15 @@ public sealed class ClientCalendarTests
         var profile = Profile() with { Country = accountCountry };
 
         Assert.Equal(expected, Activities.EnqueueNotificationActivity.ClientTimeZone(contact, profile));
+    }
+
+    [Fact]
+    public void ClientCalendar_RussianClient_OnMoscowTime_UnderTheSeedRules_ExecutionsBeforeKeepKaliningrad()
+    {
+        var profile = Profile() with { Country = "RU" };
+        var kam = Common.RecipientCalendar.For(profile.Kam, new TimeOnly(9, 0));
+
+        Assert.Equal("Europe/Moscow", Common.RecipientCalendar.ForClient(profile, kam)!.Calendar.Zone.Id);
+        Assert.Equal("Europe/Kaliningrad", Common.RecipientCalendar.ForClient(profile, kam, principalZone: false)!.Calendar.Zone.Id);
     }
 }

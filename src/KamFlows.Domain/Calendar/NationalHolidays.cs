@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using NodaTime.TimeZones;
 
@@ -68,6 +69,18 @@ public sealed class NationalHolidays : IEquatable<NationalHolidays>
 
     /// <summary>The tz database zones of <paramref name="country"/> in the database's order (<c>BG</c> → <c>Europe/Sofia</c>).</summary>
     public static IReadOnlyList<DateTimeZone> ZonesOf(string country) => [.. ZonesByCountry.Value[country.ToUpperInvariant()]];
+
+    // The tz database lists these countries' zones west to east (or east to west), so its first is a fringe one
+    // (Kaliningrad, Lord Howe, St John's, Noronha): the zone most of their business runs on instead.
+    private static readonly FrozenDictionary<string, string> PrincipalZoneIds = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["RU"] = "Europe/Moscow", ["AU"] = "Australia/Sydney", ["CA"] = "America/Toronto", ["BR"] = "America/Sao_Paulo",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The zone a client in <paramref name="country"/> most likely keeps when nothing says otherwise: the country's principal zone, else its first; null when it has none.</summary>
+    public static DateTimeZone? PrincipalZoneOf(string country) =>
+        PrincipalZoneIds.TryGetValue(country.ToUpperInvariant(), out var id) ? DateTimeZoneProviders.Tzdb[id]
+        : ZonesOf(country) is [var first, ..] ? first : null;
 
     /// <summary>The holidays of <paramref name="country"/> (any case), or null when no source knows the country.</summary>
     public static NationalHolidays? For(string? country)

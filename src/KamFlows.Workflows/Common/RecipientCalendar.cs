@@ -60,10 +60,11 @@ public sealed class RecipientCalendar
     /// <summary>
     /// The client's calendar, for deadlines that concern the client (a proposal's validity): Monday–Friday with the
     /// national holidays of the account's country. Null when the account has no country: the KAM's calendar stands in.
-    /// The zone is the KAM's when it lies in that country, else the country's first tz database zone; client deadlines
-    /// are dates, so the zone only decides which day an instant falls on.
+    /// The zone is the KAM's when it lies in that country, else the country's principal zone (<paramref name="principalZone"/>,
+    /// decision rules 3; before, its first tz database zone); client deadlines are dates, so the zone only decides which day
+    /// an instant falls on.
     /// </summary>
-    public static RecipientCalendar? ForClient(AccountProfile profile, RecipientCalendar kam)
+    public static RecipientCalendar? ForClient(AccountProfile profile, RecipientCalendar kam, bool principalZone = true)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(kam);
@@ -72,17 +73,18 @@ public sealed class RecipientCalendar
             return null;
         }
 
-        var zone = ClientZoneUnlessKams(country, kam.Calendar.Zone) ?? kam.Calendar.Zone;
+        var zone = ClientZoneUnlessKams(country, kam.Calendar.Zone, principalZone) ?? kam.Calendar.Zone;
         return new RecipientCalendar(BusinessCalendar.ForPerson(zone, country), new TimeOnly(kam.ReminderTime.Hour, kam.ReminderTime.Minute));
     }
 
     /// <summary>
     /// The zone of a client in <paramref name="country"/> when it is not the KAM's: null when the KAM's zone lies in that
-    /// country (or the country has no tz database zone), else the country's first zone. The client's calendar and the
+    /// country (or the country has no tz database zone), else the country's principal zone (Moscow for RU, not Kaliningrad). The client's calendar and the
     /// zone of mail to a client contact both follow this rule.
     /// </summary>
-    internal static DateTimeZone? ClientZoneUnlessKams(string country, DateTimeZone kamZone) =>
+    internal static DateTimeZone? ClientZoneUnlessKams(string country, DateTimeZone kamZone, bool principalZone = true) =>
         string.Equals(NationalHolidays.CountryOfZone(kamZone), country, StringComparison.OrdinalIgnoreCase) ? null
+        : principalZone ? NationalHolidays.PrincipalZoneOf(country)
         : NationalHolidays.ZonesOf(country) is [var first, ..] ? first : null;
 
     /// <summary>

@@ -52,7 +52,7 @@ public sealed class WorkflowRun
         {
             if (!_clientBuilt && Profile is not null)
             {
-                _client = RecipientCalendar.ForClient(Profile, Kam);
+                _client = RecipientCalendar.ForClient(Profile, Kam, principalZone: Options.SeedRules); // Older executions replay with the first tz zone.
                 _clientBuilt = true;
             }
 

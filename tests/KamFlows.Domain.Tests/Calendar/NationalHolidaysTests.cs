@@ -136,6 +136,19 @@ public sealed class NationalHolidaysTests
         Assert.False(NationalHolidays.IsKnownCountry("RUS"));
     }
 
+    [Theory]
+    [InlineData("ru", "Europe/Moscow")]     // The tz database lists Kaliningrad first.
+    [InlineData("AU", "Australia/Sydney")]  // ... Lord Howe.
+    [InlineData("CA", "America/Toronto")]   // ... St John's.
+    [InlineData("BR", "America/Sao_Paulo")] // ... Noronha.
+    [InlineData("US", "America/New_York")]  // The first zone where it is the principal one.
+    [InlineData("BG", "Europe/Sofia")]
+    public void PrincipalZoneOf_Country_TheZoneMostOfItsBusinessRunsOn(string country, string zone) =>
+        Assert.Equal(zone, NationalHolidays.PrincipalZoneOf(country)!.Id);
+
+    [Fact]
+    public void PrincipalZoneOf_CountryWithoutZones_IsNull() => Assert.Null(NationalHolidays.PrincipalZoneOf("XX"));
+
     [Fact]
     public void ZonesOf_Country_ItsTzdbZonesInTheDatabaseOrder_AnyCase()
     {
