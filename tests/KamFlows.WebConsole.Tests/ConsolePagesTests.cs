@@ -7,6 +7,7 @@ using KamFlows.Infrastructure.Timeline;
 using KamFlows.Testing;
 using KamFlows.WebConsole.Pages;
 using KamFlows.WebConsole.Web;
+using KamFlows.Workflows.Notifications;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -193,6 +194,46 @@ public sealed class ConsolePagesTests(ConsoleFixture console)
         await Expect(head.Locator("table.recipients")).ToContainTextAsync(ConsoleFixture.Anna);
         await Expect(head.Locator("table.recipients")).ToContainTextAsync(ConsoleFixture.Boris);
         await anna.Context.CloseAsync();
+        await head.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Email_FilteredByARecipientWithAPlus_EveryPageKeepsTheFilter()
+    {
+        // More than a page of mail for one address with a "+" (a space once a query decodes it unescaped), due later so none is sent.
+        const string recipient = "paging+kam@supplier.example";
+        var outbox = console.Services.GetRequiredService<INotificationOutbox>();
+        var later = DateTimeOffset.UtcNow.AddDays(30);
+        for (var i = 0; i < 55; i++)
+        {
+            await outbox.EnqueueAsync(new NotificationRequest
+            {
+                NotificationId = "console-paging|" + i.ToString("D2", CultureInfo.InvariantCulture),
+                Kind = NotificationKind.ProposalCallToConfirmReceipt,
+                Recipient = new NotificationRecipient(recipient, "Paging Test", "en", "Europe/Helsinki", RecipientRole.Kam),
+                SendAt = later.AddMinutes(i), AccountId = "A-1", SourceKey = "proposal:P-1",
+                Fields = NotificationCatalog.For(NotificationKind.ProposalCallToConfirmReceipt).SampleFields,
+            }, CancellationToken.None);
+        }
+
+        var head = await console.SignInAsync(ConsoleFixture.Hanna, "head");
+        await head.GotoAsync("/console/email?recipient=" + Uri.EscapeDataString(recipient));
+        var seen = new List<string>();
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var rows = await head.Locator("table.outbox tbody tr").AllInnerTextsAsync();
+            Assert.All(rows, row => Assert.Contains(recipient, row, StringComparison.Ordinal)); // Nobody else's mail on any page.
+            seen.AddRange(rows);
+            var next = head.Locator("a.button", new() { HasText = Strings.Get("en", "next_page") });
+            if (await next.CountAsync() == 0)
+            {
+                break;
+            }
+
+            await next.ClickAsync();
+        }
+
+        Assert.Equal(55, seen.Count);
         await head.Context.CloseAsync();
     }
 

@@ -51,7 +51,8 @@ public static class EmailPage
         html.Add($"</tbody></table>{(page.Messages.Count == 0 ? Html.Of($"<p class=\"muted\">{v.T("none")}</p>") : HtmlString.Empty)}");
         if (page.ContinuationToken is { } next)
         {
-            html.Add($"<p><a class=\"button\" href=\"{v.Link("email")}?status={status}&amp;page={Uri.EscapeDataString(next)}\">{v.T("next_page")}</a></p>");
+            // The next page keeps every filter of this one (the recipient's too).
+            html.Add($"<p><a class=\"button\" href=\"{v.Link("email", ("status", status?.ToString()), ("recipient", all ? request.Query("recipient") : null), ("page", next))}\">{v.T("next_page")}</a></p>");
         }
 
         html.Add($"</section>");

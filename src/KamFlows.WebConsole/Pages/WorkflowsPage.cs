@@ -97,7 +97,7 @@ public static class WorkflowsPage
         html.Add($"</tbody></table>{(instances.Count == 0 ? Html.Of($"<p class=\"muted\">{v.T("none")}</p>") : HtmlString.Empty)}");
         if (next is not null)
         {
-            html.Add($"<p><a class=\"button\" href=\"{v.Link("workflows")}?status={status}&amp;workflow={workflow}&amp;page={Uri.EscapeDataString(next)}\">{v.T("next_page")}</a></p>");
+            html.Add($"<p><a class=\"button\" href=\"{v.Link("workflows", ("status", status), ("workflow", workflow), ("account", account), ("page", next))}\">{v.T("next_page")}</a></p>");
         }
 
         html.Add($"</section>");

@@ -52,6 +52,13 @@ public sealed class Viewer
     /// <summary>A link inside the console (path segments already escaped by the caller).</summary>
     public string Link(string relative) => BasePath + "/" + relative.TrimStart('/');
 
+    /// <summary>A console link with a query: each value URL-encoded (an email's "+" stays a "+"), empty ones left out.</summary>
+    public string Link(string relative, params (string Name, string? Value)[] query)
+    {
+        var pairs = query.Where(q => !string.IsNullOrEmpty(q.Value)).Select(q => q.Name + "=" + Uri.EscapeDataString(q.Value!)).ToList();
+        return Link(relative) + (pairs.Count == 0 ? string.Empty : "?" + string.Join('&', pairs));
+    }
+
     public LocalDateTime Local(DateTimeOffset time) => Instant.FromDateTimeOffset(time).InZone(Zone).LocalDateTime;
 
     public LocalDate DateOf(DateTimeOffset time) => Local(time).Date;
