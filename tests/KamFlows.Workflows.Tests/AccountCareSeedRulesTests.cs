@@ -156,7 +156,7 @@ public sealed class AccountCareSeedRulesTests
     [Fact]
     public async Task AccountCare_ClientSinceFromTheCrm_OutranksTheFirstContract_AndAnAccountWithNeitherIsNotNew()
     {
-        async Task<int> AlertsBy8AprilAsync(string? clientSince, bool contract)
+        async Task<int> AlertsBy8AprilAsync(string? clientSince, bool contract, bool revenueBefore = false)
         {
             await using var host = await WorkflowHost.StartAsync(At("2026-02-02T10:00:00+02:00"), o =>
             {
@@ -165,6 +165,11 @@ public sealed class AccountCareSeedRulesTests
                 o.AccountCare.NewAccountDormantAfterDays = 14;
             }, r => Acme(r));
             await host.SendAsync(clientSince is null ? Ev.AccountUpserted("2026-02-02T10:00:00+02:00") : UpsertedClientSince("2026-02-02T10:00:00+02:00", clientSince));
+            if (revenueBefore)
+            {
+                await host.SendAsync(Ev.RevenueReported("2026-02-02T10:30:00+02:00", "2025-10-01", "2025-12-31", 180_000m), Key);
+            }
+
             if (contract)
             {
                 await host.SendAsync(Ev.ContractSigned("C-1", "2026-02-02T11:00:00+02:00", "2026-02-01", "2027-12-31"), Key);
@@ -177,6 +182,8 @@ public sealed class AccountCareSeedRulesTests
         Assert.Equal(1, await AlertsBy8AprilAsync(clientSince: "2019-05-01", contract: true)); // A renewal of a long-standing client: 60 days.
         Assert.Equal(4, await AlertsBy8AprilAsync(clientSince: "2026-01-15", contract: false)); // New, no contract yet: 14 days.
         Assert.Equal(1, await AlertsBy8AprilAsync(clientSince: null, contract: false)); // Nothing says it is new: KamFlows merely started following it.
+        Assert.Equal(4, await AlertsBy8AprilAsync(clientSince: null, contract: true)); // Its first contract: a new client.
+        Assert.Equal(1, await AlertsBy8AprilAsync(clientSince: null, contract: true, revenueBefore: true)); // It bought from us before: a renewal, not a new client.
     }
 
     [Fact]

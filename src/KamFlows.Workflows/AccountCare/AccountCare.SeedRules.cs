@@ -99,11 +99,15 @@ public sealed partial class AccountCare
     }
 
     /// <summary>
-    /// Until when the account is new: NewAccountMonths from the CRM's client_since, else from its first contract's start;
-    /// null when neither is known (an account KamFlows merely started following is not a new client) or the rule is off.
+    /// Until when the account is new: NewAccountMonths from the CRM's client_since, else from its first contract's start
+    /// unless revenue was reported for a period before that start (a client who already bought from us: the contract is a
+    /// renewal); null when nothing says it is new (an account KamFlows merely started following is not a new client) or the rule is off.
     /// </summary>
     private static LocalDate? NewAccountUntil(AccountCareState state, AccountCareOptions options) =>
-        options.NewAccountMonths <= 0 || (state.ClientSince ?? state.FirstContractStartsOn) is not { } since ? null : since.ToLocalDate().PlusMonths(options.NewAccountMonths);
+        options.NewAccountMonths <= 0 || (state.ClientSince ?? FirstContractOfANewClient(state)) is not { } since ? null : since.ToLocalDate().PlusMonths(options.NewAccountMonths);
+
+    private static DateOnly? FirstContractOfANewClient(AccountCareState state) =>
+        state.FirstContractStartsOn is { } first && !state.Revenue.Any(r => r.PeriodStart < first && r.Amount > 0m) ? first : null;
 
     protected override void OnFired(AccountCareState state, PlanItem item, FiredAction fired, WorkflowRun run)
     {
