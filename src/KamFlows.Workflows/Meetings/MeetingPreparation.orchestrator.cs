@@ -4,8 +4,11 @@
 // then, when no outcome is recorded by the next business morning after the meeting, a prompt to record it, once more
 // some business days later, and the instance ends. Moved: the reminders move (ids carry the times). Logged: it ends.
 // Cancelled: it ends, but when a preparation's invite went out (InviteSequenceSent, recorded when it fired) and the
-// meeting has not begun, first the KAM's notice at once with that invite withdrawn (same UID, the next sequence): one
-// notice, its id fixed. A proposal's meeting reported as kam.meeting.scheduled is prepared here only (ProposalFollowUp skips its own).
+// meeting has not begun, first the KAM's notice at once with that invite withdrawn (same UID, a higher sequence): one
+// notice, its id fixed. Moved after an invite went out (decision rules 4): the KAM's notice at once with the invite
+// updated, one per move that leaves the calendar (InvitedStartsAt/EndsAt) showing another time, its id the move's number.
+// Invite sequences only grow, across instances of the same meeting too: each version's is derived from the time it
+// was heard (SequenceFor). A proposal's meeting reported as kam.meeting.scheduled is prepared here only (ProposalFollowUp skips its own).
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
 using KamFlows.Workflows.Common;
@@ -20,6 +23,10 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
     internal const string Prepare = "prepare";
     internal const string Outcome = "outcome";
     internal const string Cancelled = "cancelled";
+    internal const string Moved = "moved";
+
+    /// <summary>Invite sequences count seconds since this instant: RFC 5545 allows any increasing integer, and an int holds them until 2088.</summary>
+    private static readonly DateTimeOffset SequenceEpoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     protected override bool IsStarted(MeetingState state) => state.StartsAt is not null;
 
@@ -29,7 +36,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
         switch (canonicalEvent.Data)
         {
             case MeetingScheduled d when state.IsFor(d.MeetingId):
-                return Schedule(state, d, at);
+                return Schedule(state, d, at, WorkflowRun.UtcNow(run.Context));
             case MeetingCancelled d when state.IsFor(d.MeetingId):
                 if (!IsStarted(state))
                 {
@@ -63,7 +70,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
         }
     }
 
-    private static EventDisposition Schedule(MeetingState state, MeetingScheduled d, DateTimeOffset at)
+    private static EventDisposition Schedule(MeetingState state, MeetingScheduled d, DateTimeOffset at, DateTimeOffset heard)
     {
         if (state.CancelledAt is not null || state.LoggedAt is not null || (state.ScheduleEventTime is { } current && at < current))
         {
@@ -82,9 +89,11 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
             if (known != starts || state.EndsAt != ends)
             {
                 state.Moves++;
+                state.MovedHeardAt = heard;
             }
         }
 
+        state.InviteSequence = SequenceFor(heard, state.InviteSequence);
         state.ScheduledAt ??= at;
         state.ScheduleEventTime = at;
         state.StartsAt = starts;
@@ -110,6 +119,11 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
             yield break;
         }
 
+        if (MovedNotice(state, run) is { } moved)
+        {
+            yield return moved;
+        }
+
         var kam = run.Kam;
         var profile = run.Profile!;
         var id = state.ObjectId;
@@ -133,7 +147,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
                 SkipWhenLateAfter = untilMeeting > OnTimeTolerance ? untilMeeting : OnTimeTolerance, // Useless once the meeting began.
                 Attendees = state.ContactIds,
                 Fields = fields.With(("meeting_location", Text(state.Location ?? string.Empty))),
-                Invite = Invite(state, run, state.Moves),
+                Invite = Invite(state, run, CurrentSequence(state)),
             };
         }
 
@@ -206,9 +220,62 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
                 ("meeting_at", Instant(run.Kam.ToLocal(starts))),
                 ("meeting_subject", Text(subject)),
                 ("cancellation_reason", Text(state.CancellationReason ?? string.Empty))),
-            Invite = Invite(state, run, sent + 1) with { Cancelled = true },
+            Invite = Invite(state, run, SequenceFor(state.CancellationHeardAt ?? cancelled, sent)) with { Cancelled = true },
         };
     }
+
+    /// <summary>
+    /// A meeting moved after its invite went out: the KAM's notice as soon as KamFlows hears of it (at once, even at night,
+    /// for the cancellation's reason: the calendar must not keep the old time), from the time the calendar shows to the new
+    /// one, with the invite updated (the current version's sequence, which the later preparation for the new date carries
+    /// too). One per move that leaves the calendar wrong: several moves before it goes out give one, with the latest time;
+    /// none when moved back to the time the calendar shows, none heard at or after the new start, none sent once it passed.
+    /// </summary>
+    private static PlanItem? MovedNotice(MeetingState state, WorkflowRun run)
+    {
+        if (!run.Options.MeetingMovedNotices || state.InvitedStartsAt is not { } from || state.MovedHeardAt is not { } heard)
+        {
+            return null;
+        }
+
+        var id = Id(state.Key, NotificationKind.MeetingMovedNotice, Moved, state.Moves.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var starts = state.StartsAt!.Value;
+        if (state.WasFired(id))
+        {
+            return null; // Sent: the calendar now shows this time (InvitedStartsAt), so there is nothing more to say about this move.
+        }
+
+        if ((from == starts && state.InvitedEndsAt == state.EndsAt) || heard >= starts || run.Now >= starts)
+        {
+            return null;
+        }
+
+        var subject = state.Subject ?? string.Empty;
+        return new PlanItem
+        {
+            Id = id,
+            Kind = NotificationKind.MeetingMovedNotice,
+            DueAt = heard,
+            Title = $"Meeting with {run.Profile!.Name} moved" + (subject.Length > 0 ? $": {subject}" : string.Empty),
+            Fields = Of(
+                ("meeting_id", Text(state.ObjectId)),
+                ("meeting_at", Instant(run.Kam.ToLocal(starts))),
+                ("previous_meeting_at", Instant(run.Kam.ToLocal(from))),
+                ("meeting_subject", Text(subject)),
+                ("meeting_location", Text(state.Location ?? string.Empty))),
+            Invite = Invite(state, run, CurrentSequence(state)),
+        };
+    }
+
+    /// <summary>The invite sequence of the version heard at <paramref name="heard"/>: seconds since 2020, and always above <paramref name="above"/>.</summary>
+    internal static int SequenceFor(DateTimeOffset heard, int? above)
+    {
+        var seconds = (int)Math.Floor((heard - SequenceEpoch).TotalSeconds);
+        return above is { } previous && previous >= seconds ? previous + 1 : seconds; // Two versions in one second: still increasing.
+    }
+
+    /// <summary>The current version's sequence (set by every schedule applied, so never null once the meeting is known).</summary>
+    private static int CurrentSequence(MeetingState state) => state.InviteSequence ?? 0;
 
     /// <summary>
     /// The preparation's time: the configured business days before the meeting at the reminder time; a meeting scheduled
@@ -251,12 +318,13 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
     protected override bool IsTaskOpen(MeetingState state, string id, FiredAction task, WorkflowRun run) =>
         state.CancelledAt is null && state.LoggedAt is null;
 
-    /// <summary>Records the sequence of an invite that went out, the one a cancellation must supersede.</summary>
+    /// <summary>Records the invite that went out (its sequence, the one a cancellation must supersede, and the time it shows).</summary>
     protected override void OnFired(MeetingState state, PlanItem item, FiredAction fired, WorkflowRun run)
     {
         if (item.Invite is { Cancelled: false } invite && FiredOutcomes.Delivered(fired.Outcome))
         {
             state.InviteSequenceSent = Math.Max(invite.Sequence, state.InviteSequenceSent ?? invite.Sequence);
+            (state.InvitedStartsAt, state.InvitedEndsAt) = (state.StartsAt, state.EndsAt); // The plan was computed from this state just before.
         }
     }
 
