@@ -28,7 +28,7 @@ public sealed class MeetingState : WorkflowState
     /// <summary>The client's people expected to attend (contact ids only; names are read when the preparation goes out).</summary>
     public List<string> ContactIds { get; set; } = [];
 
-    /// <summary>How many times the meeting was moved (the calendar invite's sequence).</summary>
+    /// <summary>How many times the meeting was moved (each moved notice's id carries it).</summary>
     public int Moves { get; set; }
 
     public DateTimeOffset? CancelledAt { get; set; }
