@@ -123,9 +123,9 @@ public sealed class MeetingTemplateTests
 
     [Theory]
     [InlineData("en", "Moved: meeting with Acme Oy, now ", "has been moved in the CRM from {0} to ", "The attached invitation moves it in your calendar.", ", at Acme HQ, Espoo")]
-    [InlineData("ru", "Перенесена встреча с клиентом Acme Oy: теперь ", "перенесена в CRM с {0} на ", "Приглашение во вложении перенесёт встречу в вашем календаре.", ", место: Acme HQ, Espoo")]
+    [InlineData("ru", "Встреча с клиентом Acme Oy перенесена на ", "перенесена в CRM с {0} на ", "Приглашение во вложении перенесёт встречу в вашем календаре.", ", место: Acme HQ, Espoo")]
     [InlineData("fi", "Tapaaminen siirretty: Acme Oy, uusi aika ", "on siirretty CRM:ssä. Aiempi aika: {0}. Uusi aika: ", "Liitteenä oleva kalenterikutsu päivittää ajan kalenteriisi.", ", paikka: Acme HQ, Espoo")]
-    [InlineData("bg", "Преместена среща с Acme Oy: вече ", "е преместена в CRM от {0} на ", "Приложената покана ще премести срещата в календара ви.", ", място: Acme HQ, Espoo")]
+    [InlineData("bg", "Срещата с Acme Oy е преместена на ", "е преместена в CRM от {0} на ", "Приложената покана ще премести срещата в календара ви.", ", място: Acme HQ, Espoo")]
     public void MovedNotice_SaysFromAndTo_AndThatTheInviteMovesIt(string language, string subject, string fromTo, string updated, string location)
     {
         var format = new LocaleFormat(language, EmailTestKit.Helsinki);
