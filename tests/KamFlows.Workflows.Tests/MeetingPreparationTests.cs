@@ -10,6 +10,9 @@ public sealed class MeetingPreparationTests
 {
     private const string Key = "meeting:M-1";
 
+    /// <summary>An invite's SEQUENCE for a version heard at <paramref name="heard"/>: seconds since 1 January 2020 UTC.</summary>
+    private static int Seq(string heard) => (int)(At(heard) - new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalSeconds;
+
     /// <summary>Acme with its DMU, an open and a resolved complaint, open, accepted and lapsed proposals, and a meeting held in February.</summary>
     private static void AcmeWithHistory(InMemoryAccountReader r)
     {
@@ -47,7 +50,8 @@ public sealed class MeetingPreparationTests
         var last = Assert.Single(prep.Fields["recent_meetings"].Rows!);
         Assert.Equal(("2026-02-10", "Pilot scope agreed", "Pilot review with IT"), (last["held_on"].Date, last["summary"].Text, last["next_step"].Text));
         Assert.NotNull(prep.Invite);
-        Assert.Equal((At("2026-03-19T14:00:00+02:00"), TimeSpan.FromHours(1), 0), (prep.Invite!.Start, prep.Invite.Duration, prep.Invite.Sequence)); // No end given: one hour.
+        Assert.Equal((At("2026-03-19T14:00:00+02:00"), TimeSpan.FromHours(1)), (prep.Invite!.Start, prep.Invite.Duration)); // No end given: one hour.
+        Assert.Equal((195_811_200, Seq("2026-03-16T10:00:00+02:00")), (prep.Invite.Sequence, prep.Invite.Sequence)); // Seconds from 2020-01-01Z to when the schedule was heard.
         Assert.Equal("Acme HQ, Espoo", prep.Invite.Location);
         Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded)); // Not before the meeting is over.
         Assert.Empty(host.Outbox.Of(NotificationKind.ProposalMeetingPreparation));
@@ -109,8 +113,9 @@ public sealed class MeetingPreparationTests
         var prep = host.Outbox.One(NotificationKind.MeetingPreparationReminder); // Nothing for the old date (Wednesday 25 March).
         Assert.Equal("2026-03-30T09:00:00+03:00", RecordingOutbox.Local(prep));
         Assert.Equal(At("2026-03-31T11:00:00+03:00"), prep.Fields["meeting_at"].Instant);
-        Assert.Equal((TimeSpan.FromMinutes(90), 1), (prep.Invite!.Duration, prep.Invite.Sequence));
+        Assert.Equal((TimeSpan.FromMinutes(90), Seq("2026-03-17T11:00:00+02:00")), (prep.Invite!.Duration, prep.Invite.Sequence)); // The version heard at the move.
         Assert.Equal(["2026-04-01T09:00:00+03:00", "2026-04-07T09:00:00+03:00"], host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded).Select(RecordingOutbox.Local));
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingMovedNotice)); // No invite was out yet: the preparation carries it.
     }
 
     [Fact]
@@ -126,6 +131,8 @@ public sealed class MeetingPreparationTests
 
         Assert.Equal(["2026-03-18T09:00:00+02:00", "2026-03-23T09:00:00+02:00"], host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Select(RecordingOutbox.Local));
         Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded)); // Not for the date it was moved away from.
+        var moved = host.Outbox.One(NotificationKind.MeetingMovedNotice); // One: the late older schedule moves nothing.
+        Assert.Equal(("2026-03-18T12:00:00+02:00", At("2026-03-24T14:00:00+02:00")), (RecordingOutbox.Local(moved), moved.Fields["meeting_at"].Instant));
     }
 
     [Fact]
@@ -174,9 +181,9 @@ public sealed class MeetingPreparationTests
         var invite = notice.Invite!;
         Assert.True(invite.Cancelled);
         Assert.Equal((prep.Invite!.Uid, "meeting:M-1"), (invite.Uid, Key));
-        Assert.Equal((0, 1), (prep.Invite.Sequence, invite.Sequence)); // Above the invite it withdraws.
+        Assert.Equal((Seq("2026-03-16T10:00:00+02:00"), Seq("2026-03-18T21:30:00+02:00")), (prep.Invite.Sequence, invite.Sequence)); // Above the invite it withdraws: heard later.
         Assert.Equal((At("2026-03-19T14:00:00+02:00"), TimeSpan.FromMinutes(90), "Europe/Helsinki"), (invite.Start, invite.Duration, invite.TimeZone));
-        Assert.Equal(prep.Invite with { Sequence = 1, Cancelled = true }, invite); // The same meeting, withdrawn.
+        Assert.Equal(prep.Invite with { Sequence = invite.Sequence, Cancelled = true }, invite); // The same meeting, withdrawn.
 
         Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
         Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
@@ -215,7 +222,7 @@ public sealed class MeetingPreparationTests
         var (notice, enqueuedAt) = Assert.Single(host.Outbox.Stored, s => s.Request.Kind == NotificationKind.MeetingCancelledNotice);
         Assert.Equal("2026-03-18T21:00:00+02:00", RecordingOutbox.Local(notice));
         Assert.Equal(At("2026-03-18T21:02:00+02:00"), enqueuedAt);
-        Assert.Equal((1, true), (notice.Invite!.Sequence, notice.Invite.Cancelled));
+        Assert.Equal((Seq("2026-03-18T21:00:00+02:00"), true), (notice.Invite!.Sequence, notice.Invite.Cancelled)); // When it was heard, not written.
         Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
     }
 
@@ -249,7 +256,7 @@ public sealed class MeetingPreparationTests
         await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-18T12:00:00+02:00", "2026-03-24T14:00:00+02:00"), "meeting:M-2");
         await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-18T12:05:00+02:00", "2026-03-25T14:00:00+02:00"), "meeting:M-2"); // Moved twice.
         await host.AdvanceToAsync(At("2026-03-20T10:00:00+02:00"));
-        await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-20T10:00:00+02:00"), "meeting:M-2"); // Before its new preparation: the calendar holds the first invite.
+        await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-20T10:00:00+02:00"), "meeting:M-2"); // Before its new preparation: the calendar holds the second move's update.
         await host.AdvanceToAsync(At("2026-03-23T12:00:00+02:00"));
         var noReason = Ev.Make(KamFlows.Domain.Events.CanonicalEventTypes.MeetingCancelled, "2026-03-23T12:00:00+02:00", new System.Text.Json.Nodes.JsonObject { ["meeting_id"] = "M-1" });
         await host.SendAsync(noReason, Key); // After the update for the new date went out.
@@ -257,18 +264,120 @@ public sealed class MeetingPreparationTests
 
         var m1 = host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Where(p => p.SourceKey == Key).ToList();
         Assert.Equal(["2026-03-18T09:00:00+02:00", "2026-03-23T09:00:00+02:00"], m1.Select(RecordingOutbox.Local));
-        Assert.Equal([0, 1], m1.Select(p => p.Invite!.Sequence));
+        Assert.Equal([Seq("2026-03-16T10:00:00+02:00"), Seq("2026-03-18T12:00:00+02:00")], m1.Select(p => p.Invite!.Sequence));
+        var moves = host.Outbox.Of(NotificationKind.MeetingMovedNotice);
+        Assert.Equal([(Key, Seq("2026-03-18T12:00:00+02:00")), ("meeting:M-2", Seq("2026-03-18T12:00:00+02:00")), ("meeting:M-2", Seq("2026-03-18T12:00:00+02:00") + 1)],
+            moves.Select(m => (m.SourceKey, m.Invite!.Sequence))); // M-2's two moves heard in the same second: still increasing.
         var notices = host.Outbox.Of(NotificationKind.MeetingCancelledNotice).ToDictionary(n => n.SourceKey);
         Assert.Equal("2026-03-23T12:00:00+02:00", RecordingOutbox.Local(notices[Key]));
-        Assert.Equal((Key, 2, true), (notices[Key].Invite!.Uid, notices[Key].Invite!.Sequence, notices[Key].Invite!.Cancelled)); // Above the update's 1.
+        Assert.Equal((Key, Seq("2026-03-23T12:00:00+02:00"), true), (notices[Key].Invite!.Uid, notices[Key].Invite!.Sequence, notices[Key].Invite!.Cancelled)); // Above the update's.
         Assert.Equal(At("2026-03-24T14:00:00+02:00"), notices[Key].Invite!.Start);
         Assert.Equal(string.Empty, notices[Key].Fields["cancellation_reason"].Text);
 
         Assert.Equal("2026-03-20T10:00:00+02:00", RecordingOutbox.Local(notices["meeting:M-2"]));
-        Assert.Equal(("meeting:M-2", 1, true), (notices["meeting:M-2"].Invite!.Uid, notices["meeting:M-2"].Invite!.Sequence, notices["meeting:M-2"].Invite!.Cancelled)); // Only sequence 0 went out.
+        Assert.Equal(("meeting:M-2", Seq("2026-03-20T10:00:00+02:00"), true), (notices["meeting:M-2"].Invite!.Uid, notices["meeting:M-2"].Invite!.Sequence, notices["meeting:M-2"].Invite!.Cancelled));
+        Assert.True(notices["meeting:M-2"].Invite!.Sequence > moves[^1].Invite!.Sequence);
         Assert.Equal(At("2026-03-25T14:00:00+02:00"), notices["meeting:M-2"].Fields["meeting_at"].Instant);
         Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder), p => p.SourceKey == "meeting:M-2");
         Assert.Empty(host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded));
+    }
+
+    [Fact]
+    public async Task Meeting_MovedAfterItsInviteWentOut_TheKamToldAtOnceEvenAtNight_FromAndTo_TheInviteUpdated_ThePreparationAgainNotBelowIt()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00", endsAt: "2026-03-19T15:30:00+02:00",
+            subject: "Pilot results", contactIds: ["C-1"], location: "Acme HQ, Espoo"));
+        await host.AdvanceToAsync(At("2026-03-18T21:30:00+02:00"));
+        var prep = host.Outbox.One(NotificationKind.MeetingPreparationReminder);
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-18T21:30:00+02:00", "2026-03-26T10:00:00+02:00",
+            subject: "Pilot results", contactIds: ["C-1"], location: "Acme HQ, Espoo"), Key); // After hours, the evening before the old date.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        var (notice, enqueuedAt) = Assert.Single(host.Outbox.Stored, s => s.Request.Kind == NotificationKind.MeetingMovedNotice);
+        Assert.Equal(("meeting:M-1|MeetingMovedNotice|moved|1", KamEmail), (notice.NotificationId, notice.Recipient.Email));
+        Assert.Equal("2026-03-18T21:30:00+02:00", RecordingOutbox.Local(notice)); // At once, not Thursday 09:00 (when the old time would be due).
+        Assert.Equal(At("2026-03-18T21:30:00+02:00"), enqueuedAt);
+        Assert.Equal("M-1", notice.Fields["meeting_id"].Text);
+        Assert.Equal(At("2026-03-19T14:00:00+02:00"), notice.Fields["previous_meeting_at"].Instant); // From the time the KAM's calendar shows.
+        Assert.Equal(At("2026-03-26T10:00:00+02:00"), notice.Fields["meeting_at"].Instant);
+        Assert.Equal(("Pilot results", "Acme HQ, Espoo"), (notice.Fields["meeting_subject"].Text, notice.Fields["meeting_location"].Text));
+        Assert.Empty(NotificationCatalog.MissingFields(notice));
+
+        var invite = notice.Invite!;
+        Assert.False(invite.Cancelled);
+        Assert.Equal((At("2026-03-26T10:00:00+02:00"), TimeSpan.FromHours(1)), (invite.Start, invite.Duration)); // The new time, its own length (no end given).
+        Assert.Equal(prep.Invite! with { Start = invite.Start, Duration = invite.Duration, Sequence = invite.Sequence }, invite); // Same UID: the same meeting, updated.
+        Assert.Equal((Seq("2026-03-16T10:00:00+02:00"), Seq("2026-03-18T21:30:00+02:00")), (prep.Invite!.Sequence, invite.Sequence));
+
+        var preps = host.Outbox.Of(NotificationKind.MeetingPreparationReminder);
+        Assert.Equal(["2026-03-18T09:00:00+02:00", "2026-03-25T09:00:00+02:00"], preps.Select(RecordingOutbox.Local));
+        Assert.Equal(invite.Sequence, preps[1].Invite!.Sequence); // The same version: not below the notice's.
+        Assert.Equal(At("2026-03-26T10:00:00+02:00"), preps[1].Invite!.Start);
+        Assert.Equal(["2026-03-27T09:00:00+02:00", "2026-03-31T09:00:00+03:00"], host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded).Select(RecordingOutbox.Local));
+    }
+
+    [Fact]
+    public async Task Meeting_MovedTwiceBeforeTheNoticeGoesOut_OneNoticeWithTheLatestTime_MovedBackNone()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-18T12:00:00+02:00"));
+        Assert.Equal(2, host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Count);
+        // Written an hour ago, reaching KamFlows late: held while the backlog settles, and the next move comes meanwhile.
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-18T11:00:00+02:00", "2026-03-24T14:00:00+02:00"), Key);
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-18T11:00:00+02:00", "2026-03-24T14:00:00+02:00"), "meeting:M-2");
+        await host.AdvanceToAsync(At("2026-03-18T12:01:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-18T12:01:00+02:00", "2026-03-25T15:00:00+02:00"), Key);
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-18T12:01:00+02:00", "2026-03-19T14:00:00+02:00"), "meeting:M-2"); // Back to the time the calendar shows.
+        await host.AdvanceToAsync(At("2026-03-26T00:00:00+02:00"));
+
+        var notice = host.Outbox.One(NotificationKind.MeetingMovedNotice);
+        Assert.Equal((Key, "meeting:M-1|MeetingMovedNotice|moved|2"), (notice.SourceKey, notice.NotificationId));
+        Assert.Equal((At("2026-03-19T14:00:00+02:00"), At("2026-03-25T15:00:00+02:00")), (notice.Fields["previous_meeting_at"].Instant, notice.Fields["meeting_at"].Instant));
+        Assert.Equal((At("2026-03-25T15:00:00+02:00"), Seq("2026-03-18T12:01:00+02:00")), (notice.Invite!.Start, notice.Invite.Sequence));
+        var m1 = host.Outbox.Of(NotificationKind.MeetingPreparationReminder).Where(p => p.SourceKey == Key).ToList();
+        Assert.Equal(["2026-03-18T09:00:00+02:00", "2026-03-24T09:00:00+02:00"], m1.Select(RecordingOutbox.Local)); // None for the 24th's meeting it never kept.
+        Assert.True(m1[1].Invite!.Sequence >= notice.Invite.Sequence);
+        Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder), p => p.SourceKey == "meeting:M-2"); // Its invite was right all along.
+    }
+
+    [Fact]
+    public async Task Meeting_MovedHeardOnlyAfterTheNewStart_NoNotice()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-19T14:30:00+02:00"));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-19T14:30:00+02:00", "2026-03-19T14:15:00+02:00"), Key); // Began a quarter of an hour late.
+        await host.AdvanceToAsync(At("2026-04-30T00:00:00+03:00"));
+
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingMovedNotice));
+        Assert.Single(host.Outbox.Of(NotificationKind.MeetingPreparationReminder));
+        Assert.Equal(["2026-03-20T09:00:00+02:00", "2026-03-24T09:00:00+02:00"], host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded).Select(RecordingOutbox.Local));
+    }
+
+    [Fact]
+    public async Task Meeting_ScheduledAgainAfterItWasCancelled_TheNewInstancesInviteSequenceIsAboveTheCancellations()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-16T10:00:00+02:00"), accounts: r => Acme(r));
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00"));
+        await host.AdvanceToAsync(At("2026-03-18T12:00:00+02:00"));
+        await host.SendAsync(Ev.MeetingCancelled("M-1", "2026-03-18T12:00:00+02:00"), Key);
+        await host.AdvanceToAsync(At("2026-03-18T12:30:00+02:00"));
+        Assert.Equal("cancelled", (await host.ResultAsync(Key)).Outcome);
+        await host.SendAsync(Ev.MeetingScheduled("M-1", "2026-03-18T12:30:00+02:00", "2026-03-26T14:00:00+02:00")); // The CRM reinstates it: a new instance.
+        await host.AdvanceToAsync(At("2026-03-26T12:00:00+02:00"));
+
+        var cancel = host.Outbox.One(NotificationKind.MeetingCancelledNotice);
+        var preps = host.Outbox.Of(NotificationKind.MeetingPreparationReminder);
+        Assert.Equal(["2026-03-18T09:00:00+02:00", "2026-03-25T09:00:00+02:00"], preps.Select(RecordingOutbox.Local));
+        Assert.Equal([Key, Key, Key], new[] { preps[0].Invite!.Uid, cancel.Invite!.Uid, preps[1].Invite!.Uid });
+        Assert.Equal([Seq("2026-03-16T10:00:00+02:00"), Seq("2026-03-18T12:00:00+02:00"), Seq("2026-03-18T12:30:00+02:00")],
+            new[] { preps[0].Invite!.Sequence, cancel.Invite.Sequence, preps[1].Invite!.Sequence });
+        Assert.True(preps[1].Invite!.Sequence > cancel.Invite.Sequence, "A calendar ignores an invite whose SEQUENCE is not above the cancellation it holds.");
+        Assert.False(preps[1].Invite!.Cancelled);
+        Assert.Empty(host.Outbox.Of(NotificationKind.MeetingMovedNotice)); // The new instance sent no invite before: nothing to move.
     }
 
     [Fact]

@@ -100,6 +100,19 @@ public sealed class RecordedHistoryTests
     public void AccountCareRecordedWithDecisionRules2_ReplaysWithoutTheSeedRules_AndWouldNotUnderThem() =>
         AssertReplays_ButNotWhenStamped("AccountCare.json", "{\\\"DecisionRules\\\":2,", "{\\\"DecisionRules\\\":3,");
 
+    /// <summary>
+    /// A moved meeting's notice is a decision-rules-4 change: the cancellation history recorded under rules 3 (its meeting
+    /// moved after its preparation, with no notice) replays, and would not if its execution had read rules 4.
+    /// </summary>
+    [Fact]
+    public void MeetingMovedAfterItsInvite_RecordedUnderRules3_ReplaysWithoutTheNotice_AndWouldNotUnderRules4() =>
+        AssertReplays_ButNotWhenStamped("MeetingPreparation-cancelled.json", "\\\"DecisionRules\\\":3", "\\\"DecisionRules\\\":4");
+
+    /// <summary>The moved meeting's history recorded under rules 4 (two notices) would not replay as an execution of rules 3: the notices are gated.</summary>
+    [Fact]
+    public void MeetingMovedHistory_RecordedUnderRules4_WouldNotReplayUnderRules3() =>
+        AssertReplays_ButNotWhenStamped("MeetingPreparation-moved.json", "\\\"DecisionRules\\\":4", "\\\"DecisionRules\\\":3");
+
     /// <summary>The recorded history replays, and the same history with its decision rules restamped does not: the change is gated.</summary>
     private static void AssertReplays_ButNotWhenStamped(string file, string recordedRules, string otherRules)
     {
@@ -235,7 +248,20 @@ public sealed class RecordedHistoryTests
                 await host.AdvanceToAsync(At("2026-03-23T12:00:00+02:00"));
                 await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-23T12:00:00+02:00"), "meeting:M-2");
                 await host.SendAsync(Ev.MeetingCancelled("M-2", "2026-03-23T12:00:00+02:00"), "meeting:M-2");
-                Assert.Equal(2, host.Outbox.One(NotificationKind.MeetingCancelledNotice).Invite!.Sequence);
+                Assert.True(host.Outbox.One(NotificationKind.MeetingCancelledNotice).Invite!.Sequence > host.Outbox.One(NotificationKind.MeetingMovedNotice).Invite!.Sequence);
+            });
+
+        await Record("MeetingPreparation-moved", "meeting:M-3", "Decision rules 4: scheduled, prepared with its invite, moved twice (the KAM told at once each time, the invite updated), prepared again for the new date, outcome prompts.",
+            At("2026-03-16T10:00:00+02:00"), r => Acme(r), async host =>
+            {
+                await host.SendAsync(Ev.MeetingScheduled("M-3", "2026-03-16T10:00:00+02:00", "2026-03-19T14:00:00+02:00", subject: "Pilot results", contactIds: ["C-1"]));
+                await host.AdvanceToAsync(At("2026-03-18T21:30:00+02:00"));
+                await host.SendAsync(Ev.MeetingScheduled("M-3", "2026-03-18T21:30:00+02:00", "2026-03-26T10:00:00+02:00", subject: "Pilot results", contactIds: ["C-1"]), "meeting:M-3");
+                await host.AdvanceToAsync(At("2026-03-20T11:00:00+02:00"));
+                await host.SendAsync(Ev.MeetingScheduled("M-3", "2026-03-20T11:00:00+02:00", "2026-03-27T10:00:00+02:00", subject: "Pilot results", contactIds: ["C-1"]), "meeting:M-3");
+                await host.AdvanceToAsync(At("2026-04-10T00:00:00+03:00"));
+                Assert.Equal(2, host.Outbox.Of(NotificationKind.MeetingMovedNotice).Count);
+                Assert.Equal(2, host.Outbox.Of(NotificationKind.MeetingOutcomeNotRecorded).Count);
             });
 
         await Record("AccountCare", "account:ACME", "First execution up to the quarterly review: birthday sweeps, contract, revenue, deals, complaint, meeting, dormancy, information-bond nudge.",

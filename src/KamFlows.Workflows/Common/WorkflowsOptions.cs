@@ -20,9 +20,10 @@ public sealed class WorkflowsOptions
 
     /// <summary>
     /// The decision rules of this build: 2 = issue 14's (stall against the deal's pace, price floor before sending, complaints);
-    /// 3 = the seed rules of issue 14 item 7 (handover briefing, new-account cadence, cross-sell, meetings, delivery deadlines).
+    /// 3 = the seed rules of issue 14 item 7 (handover briefing, new-account cadence, cross-sell, meetings, delivery deadlines);
+    /// 4 = a moved meeting's invite updated at once (MeetingMovedNotice).
     /// </summary>
-    public const int CurrentDecisionRules = 3;
+    public const int CurrentDecisionRules = 4;
 
     /// <summary>
     /// Which decision rules an execution follows: stamped by ReadWorkflowOptions (never configured), so it is recorded in
@@ -38,6 +39,10 @@ public sealed class WorkflowsOptions
     /// <summary>Whether this execution follows the seed rules of issue 14 item 7; older executions replay without them.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool SeedRules => DecisionRules >= 3;
+
+    /// <summary>Whether a meeting moved after its invite went out updates the KAM's calendar at once; executions recorded before replay without it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool MeetingMovedNotices => DecisionRules >= 4;
 
     public TimingOptions Timing { get; set; } = new();
 

@@ -4,8 +4,11 @@
 // then, when no outcome is recorded by the next business morning after the meeting, a prompt to record it, once more
 // some business days later, and the instance ends. Moved: the reminders move (ids carry the times). Logged: it ends.
 // Cancelled: it ends, but when a preparation's invite went out (InviteSequenceSent, recorded when it fired) and the
-// meeting has not begun, first the KAM's notice at once with that invite withdrawn (same UID, the next sequence): one
-// notice, its id fixed. A proposal's meeting reported as kam.meeting.scheduled is prepared here only (ProposalFollowUp skips its own).
+// meeting has not begun, first the KAM's notice at once with that invite withdrawn (same UID, a higher sequence): one
+// notice, its id fixed. Moved after an invite went out (decision rules 4): the KAM's notice at once with the invite
+// updated, one per move that leaves the calendar (InvitedStartsAt/EndsAt) showing another time, its id the move's number.
+// Invite sequences only grow, across instances of the same meeting too: each version's is derived from the time it
+// was heard (SequenceFor). A proposal's meeting reported as kam.meeting.scheduled is prepared here only (ProposalFollowUp skips its own).
 using KamFlows.Domain.Events;
 using KamFlows.Domain.Events.Data;
 using KamFlows.Workflows.Common;
@@ -15,11 +18,12 @@ using static KamFlows.Workflows.Common.TemplateFields;
 namespace KamFlows.Workflows.Meetings;
 
 /// <summary>One instance per meeting (<c>meeting:{id}</c>).</summary>
-public sealed class MeetingPreparation : KamWorkflow<MeetingState>
+public sealed partial class MeetingPreparation : KamWorkflow<MeetingState>
 {
     internal const string Prepare = "prepare";
     internal const string Outcome = "outcome";
     internal const string Cancelled = "cancelled";
+    internal const string Moved = "moved";
 
     protected override bool IsStarted(MeetingState state) => state.StartsAt is not null;
 
@@ -29,7 +33,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
         switch (canonicalEvent.Data)
         {
             case MeetingScheduled d when state.IsFor(d.MeetingId):
-                return Schedule(state, d, at);
+                return Schedule(state, d, at, WorkflowRun.UtcNow(run.Context));
             case MeetingCancelled d when state.IsFor(d.MeetingId):
                 if (!IsStarted(state))
                 {
@@ -63,7 +67,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
         }
     }
 
-    private static EventDisposition Schedule(MeetingState state, MeetingScheduled d, DateTimeOffset at)
+    private static EventDisposition Schedule(MeetingState state, MeetingScheduled d, DateTimeOffset at, DateTimeOffset heard)
     {
         if (state.CancelledAt is not null || state.LoggedAt is not null || (state.ScheduleEventTime is { } current && at < current))
         {
@@ -82,9 +86,11 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
             if (known != starts || state.EndsAt != ends)
             {
                 state.Moves++;
+                state.MovedHeardAt = heard;
             }
         }
 
+        state.InviteSequence = SequenceFor(heard, state.InviteSequence);
         state.ScheduledAt ??= at;
         state.ScheduleEventTime = at;
         state.StartsAt = starts;
@@ -110,6 +116,11 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
             yield break;
         }
 
+        if (MovedNotice(state, run) is { } moved)
+        {
+            yield return moved;
+        }
+
         var kam = run.Kam;
         var profile = run.Profile!;
         var id = state.ObjectId;
@@ -133,7 +144,7 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
                 SkipWhenLateAfter = untilMeeting > OnTimeTolerance ? untilMeeting : OnTimeTolerance, // Useless once the meeting began.
                 Attendees = state.ContactIds,
                 Fields = fields.With(("meeting_location", Text(state.Location ?? string.Empty))),
-                Invite = Invite(state, run, state.Moves),
+                Invite = Invite(state, run, CurrentSequence(state)),
             };
         }
 
@@ -156,58 +167,6 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
                 Fields = fields.With(("reminder_number", Number(number))),
             };
         }
-    }
-
-    /// <summary>The meeting in the KAM's calendar: one UID per meeting, so each version replaces the one before.</summary>
-    private static CalendarInvite Invite(MeetingState state, WorkflowRun run, int sequence)
-    {
-        var (starts, ends, subject, name) = (state.StartsAt!.Value, state.EndsAt!.Value, state.Subject ?? string.Empty, run.Profile!.Name);
-        return new CalendarInvite(
-            Uid: state.Key,
-            Summary: subject.Length > 0 ? $"{name}: {subject}" : name,
-            Start: run.Kam.ToLocal(starts),
-            Duration: ends > starts ? ends - starts : run.InviteDuration,
-            TimeZone: run.Kam.TimeZone,
-            Description: $"Meeting {state.ObjectId} with {name}.",
-            Location: state.Location,
-            Sequence: sequence);
-    }
-
-    /// <summary>
-    /// A cancelled meeting whose invite went out: the KAM's notice as soon as KamFlows hears of it — at once, not at the
-    /// next business moment, since the calendar must be cleared before the meeting — with the invite withdrawn (same UID,
-    /// the last sequence sent + 1). None when no invite went out, none when the cancellation is heard of only at or after
-    /// the start, and none sent once the start has passed (e.g. held by a catch-up until then).
-    /// </summary>
-    private static PlanItem? CancellationNotice(MeetingState state, WorkflowRun run)
-    {
-        if (state.CancelledAt is not { } cancelled || state.InviteSequenceSent is not { } sent || state.LoggedAt is not null)
-        {
-            return null;
-        }
-
-        var starts = state.StartsAt!.Value;
-        var id = Id(state.Key, NotificationKind.MeetingCancelledNotice, Cancelled);
-        var due = state.CancellationHeardAt is { } heard && heard > cancelled ? heard : cancelled;
-        if (due >= starts || (run.Now >= starts && !state.WasFired(id)))
-        {
-            return null;
-        }
-
-        var subject = state.Subject ?? string.Empty;
-        return new PlanItem
-        {
-            Id = id,
-            Kind = NotificationKind.MeetingCancelledNotice,
-            DueAt = due,
-            Title = $"Meeting with {run.Profile!.Name} cancelled" + (subject.Length > 0 ? $": {subject}" : string.Empty),
-            Fields = Of(
-                ("meeting_id", Text(state.ObjectId)),
-                ("meeting_at", Instant(run.Kam.ToLocal(starts))),
-                ("meeting_subject", Text(subject)),
-                ("cancellation_reason", Text(state.CancellationReason ?? string.Empty))),
-            Invite = Invite(state, run, sent + 1) with { Cancelled = true },
-        };
     }
 
     /// <summary>
@@ -251,12 +210,13 @@ public sealed class MeetingPreparation : KamWorkflow<MeetingState>
     protected override bool IsTaskOpen(MeetingState state, string id, FiredAction task, WorkflowRun run) =>
         state.CancelledAt is null && state.LoggedAt is null;
 
-    /// <summary>Records the sequence of an invite that went out, the one a cancellation must supersede.</summary>
+    /// <summary>Records the invite that went out (its sequence, the one a cancellation must supersede, and the time it shows).</summary>
     protected override void OnFired(MeetingState state, PlanItem item, FiredAction fired, WorkflowRun run)
     {
         if (item.Invite is { Cancelled: false } invite && FiredOutcomes.Delivered(fired.Outcome))
         {
             state.InviteSequenceSent = Math.Max(invite.Sequence, state.InviteSequenceSent ?? invite.Sequence);
+            (state.InvitedStartsAt, state.InvitedEndsAt) = (state.StartsAt, state.EndsAt); // The plan was computed from this state just before.
         }
     }
 

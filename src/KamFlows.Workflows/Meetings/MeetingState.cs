@@ -28,7 +28,7 @@ public sealed class MeetingState : WorkflowState
     /// <summary>The client's people expected to attend (contact ids only; names are read when the preparation goes out).</summary>
     public List<string> ContactIds { get; set; } = [];
 
-    /// <summary>How many times the meeting was moved (the calendar invite's sequence).</summary>
+    /// <summary>How many times the meeting was moved (each moved notice's id carries it).</summary>
     public int Moves { get; set; }
 
     public DateTimeOffset? CancelledAt { get; set; }
@@ -41,6 +41,18 @@ public sealed class MeetingState : WorkflowState
 
     /// <summary>The sequence of the last invite that went out with a preparation (null: none did, so there is nothing to withdraw).</summary>
     public int? InviteSequenceSent { get; set; }
+
+    /// <summary>The invite sequence of the meeting's current version (time-derived; above every earlier version's, see MeetingPreparation.SequenceFor).</summary>
+    public int? InviteSequence { get; set; }
+
+    /// <summary>When this instance heard of the latest move (orchestration time): a moved invite's notice goes then.</summary>
+    public DateTimeOffset? MovedHeardAt { get; set; }
+
+    /// <summary>The start the last invite sent put in the KAM's calendar (null: none went out).</summary>
+    public DateTimeOffset? InvitedStartsAt { get; set; }
+
+    /// <summary>The end the last invite sent put in the KAM's calendar.</summary>
+    public DateTimeOffset? InvitedEndsAt { get; set; }
 
     /// <summary>Its outcome was recorded (kam.meeting.logged with this meeting_id).</summary>
     public DateTimeOffset? LoggedAt { get; set; }

@@ -242,6 +242,9 @@ public static class NotificationCatalog
             new(NotificationKind.MeetingCancelledNotice, RecipientRole.Kam, true, // Essential: the withdrawal must reach the calendar that holds the invite, whatever the preferences.
                 "A meeting whose preparation (with its invite) was sent is cancelled: the KAM told at once, the invite withdrawn, with the CRM's reason if any.",
                 Meeting(("cancellation_reason", T("The client's board meeting moved"))), HasInvite: true),
+            new(NotificationKind.MeetingMovedNotice, RecipientRole.Kam, true, // Essential: the update must reach the calendar that holds the old time, whatever the preferences.
+                "A meeting whose preparation (with its invite) was sent is moved: the KAM told at once from and to, the invite updated.",
+                Meeting(("previous_meeting_at", TemplateValue.OfInstant(SampleTime.AddDays(-2))), ("meeting_location", T("Acme HQ, Espoo"))), HasInvite: true),
         };
 
         var all = specs.ToDictionary(s => s.Kind);

@@ -73,4 +73,7 @@ public enum NotificationKind
 
     // A meeting cancelled after its invite was sent: the KAM told at once, the invite withdrawn.
     MeetingCancelledNotice,
+
+    // A meeting moved after its invite was sent: the KAM told at once, the invite updated.
+    MeetingMovedNotice,
 }

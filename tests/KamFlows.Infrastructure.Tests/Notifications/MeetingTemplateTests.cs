@@ -120,4 +120,34 @@ public sealed class MeetingTemplateTests
         Assert.DoesNotContain(", )", none.Text, StringComparison.Ordinal);
         Assert.Contains(withdrawn, none.Text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("en", "Moved: meeting with Acme Oy, now ", "has been moved in the CRM from {0} to ", "The attached invitation moves it in your calendar.", ", at Acme HQ, Espoo")]
+    [InlineData("ru", "Встреча с клиентом Acme Oy перенесена на ", "перенесена в CRM с {0} на ", "Приглашение во вложении перенесёт встречу в вашем календаре.", ", место: Acme HQ, Espoo")]
+    [InlineData("fi", "Tapaaminen siirretty: Acme Oy, uusi aika ", "on siirretty CRM:ssä. Aiempi aika: {0}. Uusi aika: ", "Liitteenä oleva kalenterikutsu päivittää ajan kalenteriisi.", ", paikka: Acme HQ, Espoo")]
+    [InlineData("bg", "Срещата с Acme Oy е преместена на ", "е преместена в CRM от {0} на ", "Приложената покана ще премести срещата в календара ви.", ", място: Acme HQ, Espoo")]
+    public void MovedNotice_SaysFromAndTo_AndThatTheInviteMovesIt(string language, string subject, string fromTo, string updated, string location)
+    {
+        var format = new LocaleFormat(language, EmailTestKit.Helsinki);
+        var sample = NotificationCatalog.For(NotificationKind.MeetingMovedNotice).SampleFields;
+        var (previous, now) = (format.Instant(sample["previous_meeting_at"].Instant!.Value), format.Instant(sample["meeting_at"].Instant!.Value));
+        Assert.NotEqual(previous, now);
+
+        var given = Render(NotificationKind.MeetingMovedNotice, language);
+        Assert.Equal(subject + now, given.Subject);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, fromTo, previous) + now, given.Text, StringComparison.Ordinal);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, fromTo, previous) + $"<strong>{now}</strong>", given.Html, StringComparison.Ordinal);
+        foreach (var body in new[] { given.Text, given.Html })
+        {
+            Assert.Contains("(Pilot results)", body, StringComparison.Ordinal);
+            Assert.Contains(location, body, StringComparison.Ordinal);
+            Assert.Contains(updated, body, StringComparison.Ordinal);
+        }
+
+        var bare = Render(NotificationKind.MeetingMovedNotice, language, ("meeting_subject", TemplateValue.OfText(string.Empty)), ("meeting_location", TemplateValue.OfText(string.Empty)));
+        Assert.DoesNotContain("()", bare.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(location, bare.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(" ,", bare.Text, StringComparison.Ordinal);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, fromTo, previous) + now, bare.Text, StringComparison.Ordinal);
+    }
 }
