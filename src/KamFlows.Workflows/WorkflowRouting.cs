@@ -14,7 +14,7 @@ using Microsoft.DurableTask.Client;
 namespace KamFlows.Workflows;
 
 /// <summary>Where a canonical event goes: the instance (business key), its orchestrator, and whether the event may start it.</summary>
-public sealed record WorkflowDeliveryRoute(string InstanceId, string Orchestrator, bool StartsIfAbsent);
+public sealed record WorkflowDeliveryRoute(string InstanceId, string Orchestrator, bool StartsIfAbsent, bool OnlyIfExists = false);
 
 /// <summary>What happened to one delivery.</summary>
 public enum WorkflowDeliveryOutcome
@@ -25,7 +25,7 @@ public enum WorkflowDeliveryOutcome
     /// <summary>Raised on a running or suspended instance.</summary>
     Raised,
 
-    /// <summary>The instance is finished and the event does not start it: nothing to do.</summary>
+    /// <summary>The instance is finished (or absent, for a route that only reaches existing instances) and the event does not start it: nothing to do.</summary>
     Ignored,
 }
 
@@ -43,7 +43,7 @@ public static class WorkflowRouting
         ArgumentNullException.ThrowIfNull(canonicalEvent);
         foreach (var route in BusinessKey.RoutesFor(canonicalEvent))
         {
-            yield return new WorkflowDeliveryRoute(route.Key.ToString(), WorkflowCatalog.OrchestratorFor(route.Key.Kind), route.StartsIfAbsent);
+            yield return new WorkflowDeliveryRoute(route.Key.ToString(), WorkflowCatalog.OrchestratorFor(route.Key.Kind), route.StartsIfAbsent, route.OnlyIfExists);
         }
     }
 
@@ -79,6 +79,11 @@ public static class WorkflowRouting
         {
             var instance = await client.GetInstanceAsync(route.InstanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
             var finished = instance is { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated };
+            if (instance is null && route.OnlyIfExists)
+            {
+                return WorkflowDeliveryOutcome.Ignored;
+            }
+
             if (instance is null || (finished && route.StartsIfAbsent))
             {
                 if (await TryStartAsync(client, route, canonicalEventsJson, cancellationToken).ConfigureAwait(false))

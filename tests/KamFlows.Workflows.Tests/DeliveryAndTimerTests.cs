@@ -1,4 +1,5 @@
 using DurableTask.Core.History;
+using KamFlows.Domain.Events;
 using Microsoft.DurableTask.Client;
 
 namespace KamFlows.Workflows.Tests;
@@ -60,6 +61,24 @@ public sealed class DeliveryAndTimerTests
         await host.SendAsync(Ev.ProposalSent("P-1", "2026-06-02T10:00:00+03:00", 99_000m, "2026-07-31", version: 2));
         Assert.NotEqual(firstExecution, Execution(host, "proposal:P-1"));
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.InstanceAsync("proposal:P-1")).RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task LoggedMeetingThatWasNeverScheduled_StartsNoWorkflow_AScheduledOneGetsItsOutcome()
+    {
+        await using var host = await WorkflowHost.StartAsync(At("2026-03-27T10:00:00+02:00"), accounts: r => Acme(r));
+        var logged = Ev.MeetingLoggedFor("M-1", "2026-03-27T12:00:00+02:00", "2026-03-27T10:00:00+02:00");
+        var route = Assert.Single(WorkflowRouting.Routes(CanonicalEventParser.ParseOrThrow(logged)), r => r.InstanceId == "meeting:M-1");
+
+        // The common case of CRMs that never send kam.meeting.scheduled: no orchestration for each meeting held.
+        Assert.Equal(WorkflowDeliveryOutcome.Ignored, await WorkflowRouting.DeliverAsync(host.Client, route, logged, TimeSpan.Zero));
+        Assert.Null(await host.Client.GetInstanceAsync("meeting:M-1"));
+
+        await host.SendAsync(Ev.MeetingScheduled("M-2", "2026-03-27T12:00:00+02:00", "2026-03-30T10:00:00+03:00"));
+        await host.AdvanceToAsync(At("2026-03-30T12:00:00+03:00"));
+        var loggedTwo = Ev.MeetingLoggedFor("M-2", "2026-03-30T12:00:00+03:00", "2026-03-30T10:00:00+03:00");
+        var routeTwo = Assert.Single(WorkflowRouting.Routes(CanonicalEventParser.ParseOrThrow(loggedTwo)), r => r.InstanceId == "meeting:M-2");
+        Assert.Equal(WorkflowDeliveryOutcome.Raised, await WorkflowRouting.DeliverAsync(host.Client, routeTwo, loggedTwo, TimeSpan.Zero));
     }
 
     [Fact]

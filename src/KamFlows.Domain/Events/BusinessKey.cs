@@ -64,7 +64,7 @@ public sealed record BusinessKey
     /// <list type="bullet">
     /// <item>account.upserted (starts), contact.*, revenue.reported → account</item>
     /// <item>opportunity.upserted (starts), opportunity.stage_changed → opportunity, account</item>
-    /// <item>meeting.logged → its opportunity, proposal and tender when given, account, then the meeting (a scheduled one)</item>
+    /// <item>meeting.logged → its opportunity, proposal and tender when given, account, then the meeting (only a scheduled one that exists)</item>
     /// <item>proposal.sent and proposal.revised (start), other proposal.* → proposal, its opportunity and tender when given, account</item>
     /// <item>tender.announced (starts), tender.date_changed, tender.result → tender, its opportunity when given, account</item>
     /// <item>contract.signed → account (renewals), its opportunity, proposal and tender when given</item>
@@ -73,7 +73,7 @@ public sealed record BusinessKey
     /// <item>proposal.drafted (starts) → proposal, its opportunity and tender when given, account; proposal.price_approved/declined → proposal, account</item>
     /// <item>complaint.opened (starts), complaint.resolved, complaint.closed → complaint, account, and the delivery when given (its reference request waits)</item>
     /// <item>reference.received → the delivery when given, account</item>
-    /// <item>meeting.scheduled (starts) → meeting, its proposal when given, account; meeting.cancelled → meeting, account</item>
+    /// <item>meeting.scheduled (starts) → meeting, its proposal when given, account; meeting.cancelled → meeting (only if it exists), account</item>
     /// </list>
     /// </summary>
     public static ValueList<WorkflowRoute> RoutesFor(CanonicalEvent canonicalEvent)
@@ -115,7 +115,7 @@ public sealed record BusinessKey
                 Signal(WorkflowKind.Proposal, d.ProposalId);
                 Signal(WorkflowKind.Tender, d.TenderId);
                 routes.Add(new WorkflowRoute(account, StartsIfAbsent: false));
-                Signal(WorkflowKind.Meeting, d.MeetingId); // Its outcome is recorded: the meeting's workflow stops asking. Last: the primary stays as before.
+                routes.Add(new WorkflowRoute(Meeting(d.MeetingId), StartsIfAbsent: false, OnlyIfExists: true)); // Its outcome is recorded: a scheduled meeting's workflow stops asking. Last: the primary stays as before.
                 return routes.ToValueList();
             case ProposalSent d:
                 Start(Proposal(d.ProposalId));
@@ -193,7 +193,7 @@ public sealed record BusinessKey
                 Signal(WorkflowKind.Proposal, d.ProposalId); // A proposal's meeting is prepared by its meeting workflow alone.
                 break;
             case MeetingCancelled d:
-                Signal(WorkflowKind.Meeting, d.MeetingId);
+                routes.Add(new WorkflowRoute(Meeting(d.MeetingId), StartsIfAbsent: false, OnlyIfExists: true)); // Never scheduled: nothing to cancel.
                 break;
             default:
                 throw new ArgumentException($"No routing for event data {data.GetType().Name}.", nameof(data));
@@ -206,5 +206,9 @@ public sealed record BusinessKey
     public override string ToString() => WireName.Of(Kind) + ":" + Id;
 }
 
-/// <summary>Where an event goes: the instance key, and whether the event may start that instance when it does not exist yet.</summary>
-public sealed record WorkflowRoute(BusinessKey Key, bool StartsIfAbsent);
+/// <summary>
+/// Where an event goes: the instance key, and whether the event may start that instance when it does not exist yet
+/// (<see cref="StartsIfAbsent"/> also restarts a finished one). <see cref="OnlyIfExists"/>: delivered only to an instance
+/// that exists, never started (a logged meeting that was never scheduled must not cost an orchestration).
+/// </summary>
+public sealed record WorkflowRoute(BusinessKey Key, bool StartsIfAbsent, bool OnlyIfExists = false);

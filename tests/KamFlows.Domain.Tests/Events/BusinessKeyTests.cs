@@ -13,7 +13,7 @@ public sealed class BusinessKeyTests
     [InlineData(CanonicalEventTypes.RevenueReported, "account:ACME")]
     [InlineData(CanonicalEventTypes.OpportunityUpserted, "opportunity:O-3* account:ACME")]
     [InlineData(CanonicalEventTypes.OpportunityStageChanged, "opportunity:O-3 account:ACME")]
-    [InlineData(CanonicalEventTypes.MeetingLogged, "opportunity:O-3 proposal:P-7 tender:T-9 account:ACME meeting:M-11")]
+    [InlineData(CanonicalEventTypes.MeetingLogged, "opportunity:O-3 proposal:P-7 tender:T-9 account:ACME meeting:M-11?")]
     [InlineData(CanonicalEventTypes.ProposalSent, "proposal:P-7* opportunity:O-3 tender:T-9 account:ACME")]
     [InlineData(CanonicalEventTypes.ProposalAcknowledged, "proposal:P-7 account:ACME")]
     [InlineData(CanonicalEventTypes.ProposalMeetingAgreed, "proposal:P-7 account:ACME")]
@@ -34,14 +34,15 @@ public sealed class BusinessKeyTests
     [InlineData(CanonicalEventTypes.ProposalPriceDeclined, "proposal:P-7 account:ACME")]
     [InlineData(CanonicalEventTypes.ReferenceReceived, "delivery:D-5 account:ACME")]
     [InlineData(CanonicalEventTypes.MeetingScheduled, "meeting:M-11* proposal:P-7 account:ACME")]
-    [InlineData(CanonicalEventTypes.MeetingCancelled, "meeting:M-11 account:ACME")]
+    [InlineData(CanonicalEventTypes.MeetingCancelled, "meeting:M-11? account:ACME")]
     public void RoutesFor_SampleOfEveryType_WorkflowsConcernedPrimaryFirst(string type, string expected)
     {
         var evt = CanonicalEventParser.ParseOrThrow(CanonicalEventSamples.ByType[type]);
 
         var routes = BusinessKey.RoutesFor(evt);
 
-        Assert.Equal(expected, string.Join(" ", routes.Select(r => r.Key + (r.StartsIfAbsent ? "*" : string.Empty))));
+        // "*": starts the instance; "?": reaches only an instance that exists.
+        Assert.Equal(expected, string.Join(" ", routes.Select(r => r.Key + (r.StartsIfAbsent ? "*" : string.Empty) + (r.OnlyIfExists ? "?" : string.Empty))));
         Assert.Equal(routes[0].Key, BusinessKey.For(evt));
     }
 
