@@ -18,17 +18,20 @@ internal static class AccountContact
     public static DateTimeOffset? ContactAt(CanonicalEvent canonicalEvent) => ClientContact.At(canonicalEvent);
 
     /// <summary>Moves the row's first event back and its last contact forward; false when neither changes (nothing to write).</summary>
-    public static bool Record(TableEntity row, CanonicalEvent canonicalEvent)
+    public static bool Record(TableEntity row, CanonicalEvent canonicalEvent) =>
+        Record(row, canonicalEvent.Time.ToDateTimeOffset(), ContactAt(canonicalEvent));
+
+    /// <inheritdoc cref="Record(TableEntity, CanonicalEvent)"/>
+    public static bool Record(TableEntity row, DateTimeOffset? eventAt, DateTimeOffset? contactAt)
     {
         var changed = false;
-        var at = canonicalEvent.Time.ToDateTimeOffset();
-        if (row.GetDateTimeOffset(FirstEventAt) is not { } first || at < first)
+        if (eventAt is { } at && (row.GetDateTimeOffset(FirstEventAt) is not { } first || at < first))
         {
             row[FirstEventAt] = at;
             changed = true;
         }
 
-        if (ContactAt(canonicalEvent) is { } contact && (row.GetDateTimeOffset(LastContactAt) is not { } last || contact > last))
+        if (contactAt is { } contact && (row.GetDateTimeOffset(LastContactAt) is not { } last || contact > last))
         {
             row[LastContactAt] = contact;
             changed = true;

@@ -5,19 +5,13 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using KamFlows.Domain.Events;
+using KamFlows.Workflows.AccountCare;
 
 namespace KamFlows.Infrastructure.Accounts;
 
 /// <summary>Fills <c>LastContactAt</c>/<c>FirstEventAt</c> of an account row written before they existed, from its timeline and meeting rows.</summary>
 internal static class AccountContactBackfill
 {
-    private static readonly HashSet<string> NotContact = new(StringComparer.Ordinal)
-    {
-        CanonicalEventTypes.AccountUpserted, CanonicalEventTypes.ContactUpserted, CanonicalEventTypes.ContactErased, CanonicalEventTypes.RevenueReported,
-        CanonicalEventTypes.MeetingCancelled, // As ClientContact.At decides for each event.
-        CanonicalEventTypes.MeetingLogged, // Counted at held_at, from the meeting rows.
-    };
-
     public static bool Needed(TableEntity accountRow) =>
         accountRow.GetDateTimeOffset(AccountContact.FirstEventAt) is null && accountRow.GetDateTimeOffset(AccountContact.LastContactAt) is null;
 
@@ -27,7 +21,8 @@ internal static class AccountContactBackfill
         var accountId = accountRow.PartitionKey;
         var received = await store.Timeline.ReceivedKindsAsync(accountId, cancellationToken).ConfigureAwait(false);
         DateTimeOffset? first = received.Count > 0 ? received.Min(e => e.Time) : null;
-        DateTimeOffset? last = received.Where(e => !NotContact.Contains(e.Kind)).Select(e => (DateTimeOffset?)e.Time).Max();
+        // Meetings count at held_at, from the meeting rows below.
+        DateTimeOffset? last = received.Where(e => e.Kind != CanonicalEventTypes.MeetingLogged && ClientContact.IsContact(e.Kind)).Select(e => (DateTimeOffset?)e.Time).Max();
         var (from, to) = AccountRows.Range(AccountRows.Meeting);
         var meetings = TableClient.CreateQueryFilter($"PartitionKey eq {accountId} and RowKey ge {from} and RowKey lt {to}");
         await foreach (var meeting in store.Accounts.QueryAsync<TableEntity>(meetings, select: ["HeldAt"], cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -43,19 +38,7 @@ internal static class AccountContactBackfill
         DateTimeOffset? storedFirst = null, storedLast = null;
         await OptimisticRow.UpdateAsync(store.Accounts, accountId, AccountRows.Account, row =>
         {
-            var changed = false;
-            if (first is { } f && (row.GetDateTimeOffset(AccountContact.FirstEventAt) is not { } knownFirst || f < knownFirst))
-            {
-                row[AccountContact.FirstEventAt] = f;
-                changed = true;
-            }
-
-            if (last is { } l && (row.GetDateTimeOffset(AccountContact.LastContactAt) is not { } knownLast || l > knownLast))
-            {
-                row[AccountContact.LastContactAt] = l;
-                changed = true;
-            }
-
+            var changed = AccountContact.Record(row, first, last);
             storedFirst = row.GetDateTimeOffset(AccountContact.FirstEventAt);
             storedLast = row.GetDateTimeOffset(AccountContact.LastContactAt);
             return changed;

@@ -96,7 +96,7 @@ public sealed partial class AccountCare : KamWorkflow<AccountCareState>
                 break;
             case DeliveryCompleted d:
                 var late = state.DeliveryDeadlines.Remove(d.DeliveryId, out var deadline)
-                    && (deadline.Missed || run.Kam.DateOf(at) > deadline.DueOn.ToLocalDate());
+                    && References.DeliveryLateness.CompletedLate(run.Kam, at, deadline.DueOn, deadline.Missed);
                 if (d.OnTime && d.ExpectationsMet && !late)
                 {
                     AddCrossSellTrigger(state, new CrossSellTrigger(CrossSellKinds.Delivery, d.DeliveryId, at, d.Description), run);

@@ -40,19 +40,19 @@ public sealed class BriefHandoverActivity(IAccountReader accounts, INotification
             .Where(h => !NotHistory.Contains(h.Kind))
             .OrderByDescending(h => h.Time)
             .Take(input.HistoryEntries)
-            .Select(h => Row(("on", TemplateFields.Date(kam.DateOf(h.Time))), ("event", TemplateValue.OfText(h.Kind)), ("subject", TemplateValue.OfText(h.Subject))));
+            .Select(h => TemplateFields.Of(("on", TemplateFields.Date(kam.DateOf(h.Time))), ("event", TemplateValue.OfText(h.Kind)), ("subject", TemplateValue.OfText(h.Subject))));
         var dmu = (await accounts.GetContactsAsync(input.AccountId, ct).ConfigureAwait(false))
             .Where(c => !c.Erased)
             .OrderBy(c => Influence(c.Influence))
             .ThenBy(c => c.ContactId, StringComparer.Ordinal)
-            .Select(c => Row(("name", TemplateValue.OfText(c.Name)), ("role", TemplateValue.OfText(c.Role)),
+            .Select(c => TemplateFields.Of(("name", TemplateValue.OfText(c.Name)), ("role", TemplateValue.OfText(c.Role)),
                 ("attitude", TemplateValue.OfText(c.Attitude)), ("influence", TemplateValue.OfText(c.Influence))));
         var planned = (await upcoming.ForAccountAsync(input.AccountId, input.SendAt, input.SendAt.AddDays(input.UpcomingDays), ct).ConfigureAwait(false))
             .Where(p => p.Action.DueAt > input.SendAt && p.Action.Kind != nameof(NotificationKind.AccountHandoverBriefing))
             .OrderBy(p => p.Action.DueAt)
             .ThenBy(p => p.Action.Kind, StringComparer.Ordinal)
             .Take(MaxUpcoming)
-            .Select(p => Row(("kind", TemplateValue.OfText(p.Action.Kind)), ("due_on", TemplateFields.Date(kam.DateOf(p.Action.DueAt)))));
+            .Select(p => TemplateFields.Of(("kind", TemplateValue.OfText(p.Action.Kind)), ("due_on", TemplateFields.Date(kam.DateOf(p.Action.DueAt)))));
 
         var request = new NotificationRequest
         {
@@ -73,20 +73,12 @@ public sealed class BriefHandoverActivity(IAccountReader accounts, INotification
                 ["dmu"] = TemplateValue.OfTable(dmu),
                 ["open_opportunities"] = TemplateValue.OfList(input.OpenOpportunities),
                 ["open_complaints"] = TemplateValue.OfList(input.OpenComplaints),
-                ["contracts"] = TemplateValue.OfTable(input.Contracts.Select(c => Row(("contract_id", TemplateValue.OfText(c.ContractId)), ("ends_on", TemplateValue.OfDate(c.EndsOn))))),
+                ["contracts"] = TemplateValue.OfTable(input.Contracts.Select(c => TemplateFields.Of(("contract_id", TemplateValue.OfText(c.ContractId)), ("ends_on", TemplateValue.OfDate(c.EndsOn))))),
                 ["upcoming"] = TemplateValue.OfTable(planned),
             },
         };
-        var missing = NotificationCatalog.MissingFields(request);
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException($"{request.Kind} {request.NotificationId} lacks fields: {string.Join(", ", missing)}.");
-        }
-
-        return await outbox.EnqueueAsync(request, ct).ConfigureAwait(false) ? FiredOutcomes.Enqueued : FiredOutcomes.Duplicate;
+        return await outbox.EnqueueAsync(NotificationCatalog.RequireComplete(request), ct).ConfigureAwait(false) ? FiredOutcomes.Enqueued : FiredOutcomes.Duplicate;
     }
-
-    private static Dictionary<string, TemplateValue> Row(params (string Key, TemplateValue Value)[] cells) => TemplateFields.Of(cells);
 
     private static int Influence(string influence) => influence switch
     {

@@ -9,16 +9,22 @@ namespace KamFlows.Workflows.AccountCare;
 /// </summary>
 public static class ClientContact
 {
+    // The account's own bookkeeping, and a meeting that will not happen: no sign of a live relationship.
+    private static readonly HashSet<string> NotContact = new(StringComparer.Ordinal)
+    {
+        CanonicalEventTypes.AccountUpserted, CanonicalEventTypes.ContactUpserted, CanonicalEventTypes.ContactErased,
+        CanonicalEventTypes.RevenueReported, CanonicalEventTypes.MeetingCancelled,
+    };
+
+    /// <summary>Whether an event of this canonical type is contact with the client (for histories that keep only the type).</summary>
+    public static bool IsContact(string eventType) => !NotContact.Contains(eventType);
+
     /// <summary>When the event was contact with the client (a meeting when it was held); null for the account's own bookkeeping and a cancelled meeting.</summary>
     public static DateTimeOffset? At(CanonicalEvent canonicalEvent)
     {
         ArgumentNullException.ThrowIfNull(canonicalEvent);
-        return canonicalEvent.Data switch
-        {
-            AccountUpserted or ContactUpserted or ContactErased or RevenueReported => null,
-            MeetingCancelled => null, // A meeting that will not happen is no sign of a live relationship.
-            MeetingLogged meeting => meeting.HeldAt.ToDateTimeOffset(),
-            _ => canonicalEvent.Time.ToDateTimeOffset(),
-        };
+        return !IsContact(canonicalEvent.Type) ? null
+            : canonicalEvent.Data is MeetingLogged meeting ? meeting.HeldAt.ToDateTimeOffset()
+            : canonicalEvent.Time.ToDateTimeOffset();
     }
 }

@@ -139,10 +139,7 @@ public sealed class ReviewQuarterActivity(IAccountReader accounts, INotification
             Invite = invite,
             Essential = NotificationCatalog.For(kind).Essential,
         };
-        var missing = NotificationCatalog.MissingFields(request);
-        return missing.Count > 0
-            ? throw new InvalidOperationException($"{kind} {id} lacks fields: {string.Join(", ", missing)}.")
-            : await outbox.EnqueueAsync(request, ct).ConfigureAwait(false);
+        return await outbox.EnqueueAsync(NotificationCatalog.RequireComplete(request), ct).ConfigureAwait(false);
     }
 
     /// <summary>Held mainly by value bonds: a value bond and none of personal, information-and-control, attitude or brand (Domain's rule).</summary>

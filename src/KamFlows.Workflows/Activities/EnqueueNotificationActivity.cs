@@ -91,22 +91,13 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
             Invite = input.Invite,
             Essential = spec.Essential,
         };
-        var missing = NotificationCatalog.MissingFields(request);
-        if (missing.Count > 0)
-        {
-            throw new InvalidOperationException($"{input.Kind} {input.NotificationId} lacks fields: {string.Join(", ", missing)}.");
-        }
-
-        var stored = await outbox.EnqueueAsync(request, ct).ConfigureAwait(false);
+        var stored = await outbox.EnqueueAsync(NotificationCatalog.RequireComplete(request), ct).ConfigureAwait(false);
         return new NotificationOutcome(stored ? FiredOutcomes.Enqueued : FiredOutcomes.Duplicate, recipient.ContactId);
     }
 
     /// <summary>Rows of codes, not English words: templates name roles and attitudes in the recipient's language.</summary>
     private static TemplateValue DmuRows(IEnumerable<ContactProfile> contacts) =>
-        TemplateValue.OfTable(contacts.Select(c => Row(("name", TemplateValue.OfText(c.Name)), ("role", TemplateValue.OfText(c.Role)), ("attitude", TemplateValue.OfText(c.Attitude)))));
-
-    private static Dictionary<string, TemplateValue> Row(params (string Key, TemplateValue Value)[] values) =>
-        values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal);
+        TemplateValue.OfTable(contacts.Select(c => TemplateFields.Of(("name", TemplateValue.OfText(c.Name)), ("role", TemplateValue.OfText(c.Role)), ("attitude", TemplateValue.OfText(c.Attitude)))));
 
     /// <summary>
     /// What a meeting's preparation carries (seed 003): the attendees with their DMU roles and attitudes, the account's
@@ -123,7 +114,8 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
 
         var ct = CancellationToken.None;
         var zone = BusinessCalendar.ZoneFromId(recipient.TimeZone);
-        var today = NodaTime.Instant.FromDateTimeOffset(input.SendAt).InZone(zone).Date;
+        DateOnly DateOf(DateTimeOffset time) => NodaTime.Instant.FromDateTimeOffset(time).InZone(zone).Date.ToDateOnly(); // The recipient's date.
+        var today = DateOf(input.SendAt);
         if (Needs("attendees"))
         {
             var named = new HashSet<string>(input.Attendees ?? [], StringComparer.Ordinal);
@@ -134,14 +126,14 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         {
             var complaints = await accounts.GetComplaintsAsync(input.AccountId, ct).ConfigureAwait(false);
             fields["open_complaints"] = TemplateValue.OfTable(complaints.Where(c => c.IsOpen).OrderBy(c => c.OpenedAt)
-                .Select(c => Row(("complaint_id", TemplateValue.OfText(c.ComplaintId)), ("opened_on", TemplateValue.OfDate(NodaTime.Instant.FromDateTimeOffset(c.OpenedAt).InZone(zone).Date.ToDateOnly())))));
+                .Select(c => TemplateFields.Of(("complaint_id", TemplateValue.OfText(c.ComplaintId)), ("opened_on", TemplateValue.OfDate(DateOf(c.OpenedAt))))));
         }
 
         if (Needs("open_proposals"))
         {
             var proposals = await accounts.GetProposalsAsync(input.AccountId, ct).ConfigureAwait(false);
-            fields["open_proposals"] = TemplateValue.OfTable(proposals.Where(p => p.IsOpenOn(today.ToDateOnly())).OrderBy(p => p.ProposalId, StringComparer.Ordinal)
-                .Select(p => Row(("proposal_id", TemplateValue.OfText(p.ProposalId)), ("version", TemplateValue.OfNumber(p.Version)),
+            fields["open_proposals"] = TemplateValue.OfTable(proposals.Where(p => p.IsOpenOn(today)).OrderBy(p => p.ProposalId, StringComparer.Ordinal)
+                .Select(p => TemplateFields.Of(("proposal_id", TemplateValue.OfText(p.ProposalId)), ("version", TemplateValue.OfNumber(p.Version)),
                     ("valid_until", p.ValidUntil is { } until ? TemplateValue.OfDate(until) : TemplateValue.OfUnknown(TemplateValueKind.Date)))));
         }
 
@@ -149,7 +141,7 @@ public sealed class EnqueueNotificationActivity(INotificationOutbox outbox, IAcc
         {
             var held = await accounts.GetHeldMeetingsAsync(input.AccountId, ct).ConfigureAwait(false);
             fields["recent_meetings"] = TemplateValue.OfTable(held.Where(m => m.HeldAt <= input.SendAt).OrderByDescending(m => m.HeldAt).Take(RecentMeetings)
-                .Select(m => Row(("held_on", TemplateValue.OfDate(NodaTime.Instant.FromDateTimeOffset(m.HeldAt).InZone(zone).Date.ToDateOnly())),
+                .Select(m => TemplateFields.Of(("held_on", TemplateValue.OfDate(DateOf(m.HeldAt))),
                     ("summary", TemplateValue.OfText(m.Summary ?? string.Empty)), ("next_step", TemplateValue.OfText(m.NextStep ?? string.Empty)))));
         }
     }

@@ -29,6 +29,16 @@ public sealed partial class MeetingPreparation
             Sequence: sequence);
     }
 
+    /// <summary>What every mail about the meeting names: its id, its start in the KAM's zone and its subject.</summary>
+    private static Dictionary<string, TemplateValue> MeetingFields(MeetingState state, WorkflowRun run) => Of(
+        ("meeting_id", Text(state.ObjectId)),
+        ("meeting_at", Instant(run.Kam.ToLocal(state.StartsAt!.Value))),
+        ("meeting_subject", Text(state.Subject ?? string.Empty)));
+
+    /// <summary>A plan title with the meeting's subject after it, when it has one.</summary>
+    private static string WithSubject(string title, MeetingState state) =>
+        state.Subject is { Length: > 0 } subject ? $"{title}: {subject}" : title;
+
     /// <summary>
     /// A cancelled meeting whose invite went out: the KAM's notice as soon as KamFlows hears of it — at once, not at the
     /// next business moment, since the calendar must be cleared before the meeting — with the invite withdrawn (same UID,
@@ -50,18 +60,13 @@ public sealed partial class MeetingPreparation
             return null;
         }
 
-        var subject = state.Subject ?? string.Empty;
         return new PlanItem
         {
             Id = id,
             Kind = NotificationKind.MeetingCancelledNotice,
             DueAt = due,
-            Title = $"Meeting with {run.Profile!.Name} cancelled" + (subject.Length > 0 ? $": {subject}" : string.Empty),
-            Fields = Of(
-                ("meeting_id", Text(state.ObjectId)),
-                ("meeting_at", Instant(run.Kam.ToLocal(starts))),
-                ("meeting_subject", Text(subject)),
-                ("cancellation_reason", Text(state.CancellationReason ?? string.Empty))),
+            Title = WithSubject($"Meeting with {run.Profile!.Name} cancelled", state),
+            Fields = MeetingFields(state, run).With(("cancellation_reason", Text(state.CancellationReason ?? string.Empty))),
             Invite = Invite(state, run, SequenceFor(state.CancellationHeardAt ?? cancelled, sent)) with { Cancelled = true },
         };
     }
@@ -92,18 +97,14 @@ public sealed partial class MeetingPreparation
             return null;
         }
 
-        var subject = state.Subject ?? string.Empty;
         return new PlanItem
         {
             Id = id,
             Kind = NotificationKind.MeetingMovedNotice,
             DueAt = heard,
-            Title = $"Meeting with {run.Profile!.Name} moved" + (subject.Length > 0 ? $": {subject}" : string.Empty),
-            Fields = Of(
-                ("meeting_id", Text(state.ObjectId)),
-                ("meeting_at", Instant(run.Kam.ToLocal(starts))),
+            Title = WithSubject($"Meeting with {run.Profile!.Name} moved", state),
+            Fields = MeetingFields(state, run).With(
                 ("previous_meeting_at", Instant(run.Kam.ToLocal(from))),
-                ("meeting_subject", Text(subject)),
                 ("meeting_location", Text(state.Location ?? string.Empty))),
             Invite = Invite(state, run, CurrentSequence(state)),
         };

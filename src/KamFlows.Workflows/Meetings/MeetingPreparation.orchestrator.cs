@@ -123,14 +123,9 @@ public sealed partial class MeetingPreparation : KamWorkflow<MeetingState>
 
         var kam = run.Kam;
         var profile = run.Profile!;
-        var id = state.ObjectId;
         var starts = state.StartsAt!.Value;
         var ends = state.EndsAt!.Value;
-        var subject = state.Subject ?? string.Empty;
-        var fields = Of(
-            ("meeting_id", Text(id)),
-            ("meeting_at", Instant(kam.ToLocal(starts))),
-            ("meeting_subject", Text(subject)));
+        var fields = MeetingFields(state, run);
 
         if (PreparationDue(state, run) is { } due)
         {
@@ -140,7 +135,7 @@ public sealed partial class MeetingPreparation : KamWorkflow<MeetingState>
                 Id = Id(state.Key, NotificationKind.MeetingPreparationReminder, Prepare, Stamp(starts)),
                 Kind = NotificationKind.MeetingPreparationReminder,
                 DueAt = due,
-                Title = $"Prepare the meeting with {profile.Name}" + (subject.Length > 0 ? $": {subject}" : string.Empty),
+                Title = WithSubject($"Prepare the meeting with {profile.Name}", state),
                 SkipWhenLateAfter = untilMeeting > OnTimeTolerance ? untilMeeting : OnTimeTolerance, // Useless once the meeting began.
                 Attendees = state.ContactIds,
                 Fields = fields.With(("meeting_location", Text(state.Location ?? string.Empty))),

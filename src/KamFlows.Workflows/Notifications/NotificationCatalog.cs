@@ -33,6 +33,14 @@ public static class NotificationCatalog
         return [.. For(request.Kind).RequiredFields.Where(f => !request.Fields.ContainsKey(f))];
     }
 
+    /// <summary>The request itself when its kind's fields are all there; else an exception naming the missing ones (a workflow's bug, not bad input).</summary>
+    public static NotificationRequest RequireComplete(NotificationRequest request)
+    {
+        var missing = MissingFields(request);
+        return missing.Count == 0 ? request
+            : throw new InvalidOperationException($"{request.Kind} {request.NotificationId} lacks fields: {string.Join(", ", missing)}.");
+    }
+
     private static TemplateValue T(string s) => TemplateValue.OfText(s);
 
     private static TemplateValue D(int y, int m, int d) => TemplateValue.OfDate(new DateOnly(y, m, d));

@@ -159,7 +159,7 @@ public sealed class ReferenceLetter : KamWorkflow<ReferenceLetterState>
     /// </summary>
     private static bool LateAgainstDeadline(ReferenceLetterState state, WorkflowRun run) =>
         run.Options.SeedRules && state.CompletedAt is { } completed && state.DueOn is { } due
-        && (state.MissedDeadlines > 0 || run.Kam.DateOf(completed) > due.ToLocalDate());
+        && DeliveryLateness.CompletedLate(run.Kam, completed, due, state.MissedDeadlines > 0);
 
     private static bool Eligible(ReferenceLetterState state, WorkflowRun run) =>
         state.CompletedAt is not null && state.OnTime && state.ExpectationsMet && !LateAgainstDeadline(state, run);
